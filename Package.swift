@@ -1,0 +1,65 @@
+// swift-tools-version: 6.0
+import PackageDescription
+import Foundation
+
+// Every folder under Models/ is a model plugin: one target named after the folder
+// (Models/VAE -> target `VAE`), depending only on the `Zoo` library. Adding a model
+// therefore needs no edit here, only its folder and one line in Sources/ZooModels/Registry.swift.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let modelPlugins: [String] = {
+    let dir = packageRoot.appendingPathComponent("Models")
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return entries.filter { name in
+        var isDir: ObjCBool = false
+        return !name.hasPrefix(".")
+            && FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &isDir)
+            && isDir.boolValue
+    }.sorted()
+}()
+
+let package = Package(
+    name: "zoo",
+    platforms: [.macOS(.v14)],
+    products: [
+        // The library other Swift programs import to load a checkpoint and decode or sample.
+        .library(name: "Zoo", targets: ["Zoo"]),
+        // The built-in model plugins (AE, VAE, GAN) and their registry.
+        .library(name: "ZooModels", targets: ["ZooModels"]),
+        // The command-line verbs, reusable by packages that register their own models.
+        .library(name: "ZooCLI", targets: ["ZooCLI"]),
+        .executable(name: "zoo", targets: ["zoo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (installed with apt; see README).
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // HDF5's H5F_ACC_*, H5T_NATIVE_* and friends are C macros; this shim turns them into functions.
+        .target(name: "CHDF5Shim", dependencies: ["CHDF5"], path: "Sources/CHDF5Shim"),
+        // Vectorized elementwise kernels and the oneDNN thread control.
+        .target(name: "CZooKernels", dependencies: ["CDNNL"], path: "Sources/CZooKernels"),
+
+        // Core: tensors, reverse-mode autodiff, layers, optimizers, random numbers.
+        .target(name: "ZooTensor", dependencies: ["CDNNL", "CZooKernels"]),
+        // Data: IDX/gzip reader, MNIST and Fashion-MNIST, PNG writer.
+        .target(name: "ZooData", dependencies: ["CZlib", "ZooTensor"], resources: [.copy("Resources/mnist")]),
+        // A typed Swift layer over the libhdf5 C API.
+        .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
+        // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooData", "ZooHDF5"]),
+        .target(name: "ZooModels", dependencies: modelPlugins.map { .target(name: $0) }),
+        .target(name: "ZooCLI", dependencies: [
+            "Zoo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "zoo", dependencies: ["ZooCLI", "ZooModels"]),
+
+        .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
+        .testTarget(name: "ZooDataTests", dependencies: ["ZooData"]),
+        .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),
+    ] + modelPlugins.map { .target(name: $0, dependencies: ["Zoo"], path: "Models/\($0)") }
+)

@@ -1,0 +1,1 @@
+#include "zoo_hdf5_shim.h"

@@ -1,0 +1,1 @@
+// Zoo: placeholder until the module is written.

@@ -1,0 +1,1 @@
+// ZooCLI: placeholder until the module is written.

@@ -1,0 +1,1 @@
+// ZooData: placeholder until the module is written.

@@ -1,0 +1,1 @@
+// ZooHDF5: placeholder until the module is written.

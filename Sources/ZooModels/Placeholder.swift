@@ -1,0 +1,1 @@
+// ZooModels: placeholder until the module is written.

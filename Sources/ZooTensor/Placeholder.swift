@@ -1,0 +1,1 @@
+// ZooTensor: placeholder until the module is written.

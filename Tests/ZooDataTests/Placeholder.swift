@@ -1,0 +1,5 @@
+import XCTest
+
+final class ZooDataTestsPlaceholder: XCTestCase {
+    func testBuilds() {}
+}
