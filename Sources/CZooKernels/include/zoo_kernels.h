@@ -1,1 +1,60 @@
+// Vectorized elementwise and reduction kernels for the zoo tensor core, plus control of
+// oneDNN's thread count. Every kernel is a flat loop over contiguous float32 buffers so the
+// compiler vectorizes it (AVX-512 on this machine through target clones); transcendental
+// functions are polynomial approximations (Cephes) that vectorize, unlike libm calls.
 #pragma once
+#include <stddef.h>
+
+// Threads used by oneDNN's GEMM (an OpenMP runtime) and by zoo's own parallel loops.
+void zoo_set_num_threads(int n);
+int zoo_num_threads(void);
+
+// y = f(x), elementwise. x and y may alias.
+void zoo_exp(const float *x, float *y, long n);
+void zoo_log(const float *x, float *y, long n);
+void zoo_sigmoid(const float *x, float *y, long n);
+void zoo_tanh(const float *x, float *y, long n);
+void zoo_softplus(const float *x, float *y, long n);
+void zoo_relu(const float *x, float *y, long n);
+void zoo_leaky_relu(const float *x, float *y, long n, float slope);
+
+// dx = dy * f'(.), written from the saved input x or output y, whichever is cheaper.
+void zoo_relu_backward(const float *y, const float *dy, float *dx, long n);
+void zoo_leaky_relu_backward(const float *x, const float *dy, float *dx, long n, float slope);
+void zoo_sigmoid_backward(const float *y, const float *dy, float *dx, long n);
+void zoo_tanh_backward(const float *y, const float *dy, float *dx, long n);
+void zoo_softplus_backward(const float *x, const float *dy, float *dx, long n);
+
+// Binary elementwise ops on equal-length buffers; c may alias a or b.
+void zoo_add(const float *a, const float *b, float *c, long n);
+void zoo_sub(const float *a, const float *b, float *c, long n);
+void zoo_mul(const float *a, const float *b, float *c, long n);
+void zoo_div(const float *a, const float *b, float *c, long n);
+// c = a * s + t
+void zoo_affine(const float *a, float s, float t, float *c, long n);
+// c = a + b * s
+void zoo_add_scaled(const float *a, const float *b, float s, float *c, long n);
+
+// Reductions, in a fixed order so results do not depend on the thread count.
+double zoo_sum(const float *x, long n);
+// out[j] = sum_i x[i*cols + j]: the gradient of a broadcast bias.
+void zoo_sum_rows(const float *x, long rows, long cols, float *out);
+// out[i] = sum_j x[i*cols + j]
+void zoo_sum_cols(const float *x, long rows, long cols, float *out);
+// Each row of c (rows x cols) set to v (cols): the start of a fused GEMM + bias.
+void zoo_broadcast_rows(const float *v, long rows, long cols, float *c);
+
+// Losses, returning the sum over all elements (the caller scales for a mean).
+double zoo_squared_error(const float *a, const float *b, long n);
+double zoo_bce(const float *p, const float *y, long n);
+void zoo_bce_backward(const float *p, const float *y, float scale, float *dp, long n);
+double zoo_bce_logits(const float *x, const float *y, long n);
+void zoo_bce_logits_backward(const float *x, const float *y, float scale, float *dx, long n);
+// sum of -0.5 * (1 + logvar - mu^2 - exp(logvar))
+double zoo_gaussian_kl(const float *mu, const float *logvar, long n);
+
+// One Adam step with PyTorch's arithmetic (bias corrections precomputed by the caller).
+void zoo_adam(float *p, const float *g, float *m, float *v, long n, float lr, float beta1, float beta2,
+              float eps, float bias_correction1, float bias_correction2);
+// SGD with momentum (PyTorch semantics, no dampening): buf = momentum*buf + g; p -= lr*buf.
+void zoo_sgd(float *p, const float *g, float *buf, long n, float lr, float momentum);

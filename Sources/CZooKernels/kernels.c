@@ -1,1 +1,0 @@
-#include "zoo_kernels.h"

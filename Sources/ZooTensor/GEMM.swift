@@ -1,0 +1,44 @@
+import CDNNL
+
+/// Matrix products through oneDNN's `dnnl_sgemm` (row-major): C = op(A)·op(B) + beta·C.
+/// Transposes are flags to the GEMM, never copies.
+public enum GEMM {
+    /// op(a)·op(b) for 2-D tensors; op transposes when the flag is set.
+    public static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
+        let m = transposeA ? a.shape[1] : a.shape[0]
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        var c = Tensor(shape: [m, n], unsafeUninitialized: { _ in })
+        accumulate(a, b, transposeA: transposeA, transposeB: transposeB, into: &c, beta: 0)
+        return c
+    }
+
+    /// c = op(a)·op(b) + beta·c, in place.
+    public static func accumulate(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                                  into c: inout Tensor, beta: Float) {
+        let m = transposeA ? a.shape[1] : a.shape[0]
+        let k = transposeA ? a.shape[0] : a.shape[1]
+        let kB = transposeB ? b.shape[1] : b.shape[0]
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        precondition(k == kB, "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
+        precondition(c.shape == [m, n], "matmul output \(c.shape) is not [\(m), \(n)]")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            c.withUnsafeMutableBufferPointer { c in for i in c.indices { c[i] = beta == 0 ? 0 : c[i] * beta } }
+            return
+        }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    let status = dnnl_sgemm(
+                        transposeA ? 84 : 78, transposeB ? 84 : 78,  // 'T' : 'N'
+                        Int64(m), Int64(n), Int64(k), 1,
+                        pa.baseAddress, Int64(a.shape[1]),
+                        pb.baseAddress, Int64(b.shape[1]),
+                        beta, pc.baseAddress, Int64(n))
+                    precondition(status == dnnl_success, "dnnl_sgemm failed with status \(status)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CZooKernels
+
+/// op(a)·op(b) for 2-D variables; op transposes when the flag is set.
+public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) -> Variable {
+    let c = GEMM.product(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
+    return Variable(c, inputs: [a, b]) { g, needed in
+        // C = op(A)·op(B) differentiated case by case, so that no operand is ever copied.
+        let (av, bv) = (a.value, b.value)
+        var da: Tensor?, db: Tensor?
+        switch (transposeA, transposeB) {
+        case (false, false):
+            if needed[0] { da = GEMM.product(g, bv, transposeB: true) }
+            if needed[1] { db = GEMM.product(av, g, transposeA: true) }
+        case (false, true):
+            if needed[0] { da = GEMM.product(g, bv) }
+            if needed[1] { db = GEMM.product(g, av, transposeA: true) }
+        case (true, false):
+            if needed[0] { da = GEMM.product(bv, g, transposeB: true) }
+            if needed[1] { db = GEMM.product(av, g) }
+        case (true, true):
+            if needed[0] { da = GEMM.product(bv, g, transposeA: true, transposeB: true) }
+            if needed[1] { db = GEMM.product(g, av, transposeA: true, transposeB: true) }
+        }
+        return [da, db]
+    }
+}
+
+/// x·Wᵀ + b for x [batch, in], W [out, in] (PyTorch's layout), b [out]: one GEMM that
+/// accumulates onto the broadcast bias.
+public func linear(_ x: Variable, weight: Variable, bias: Variable?) -> Variable {
+    precondition(x.value.rank == 2, "linear expects [batch, features], got \(x.shape)")
+    let batch = x.shape[0], outFeatures = weight.shape[0]
+    var y: Tensor
+    if let bias {
+        precondition(bias.shape == [outFeatures], "bias \(bias.shape) does not match weight \(weight.shape)")
+        y = bias.value.expanded(to: [batch, outFeatures])
+        GEMM.accumulate(x.value, weight.value, transposeB: true, into: &y, beta: 1)
+    } else {
+        y = GEMM.product(x.value, weight.value, transposeB: true)
+    }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Variable(y, inputs: inputs) { g, needed in
+        var grads: [Tensor?] = [
+            needed[0] ? GEMM.product(g, weight.value) : nil,
+            needed[1] ? GEMM.product(g, x.value, transposeA: true) : nil,
+        ]
+        if bias != nil { grads.append(needed[2] ? g.sum(axis: 0) : nil) }
+        return grads
+    }
+}

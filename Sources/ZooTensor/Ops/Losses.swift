@@ -1,0 +1,61 @@
+import CZooKernels
+
+/// How a loss combines its per-element terms.
+public enum Reduction: String, Sendable, Codable {
+    case sum, mean
+}
+
+/// A scalar loss `total(prediction)` over constant targets, whose per-element gradient is
+/// `gradient(prediction, scale)` with scale 1 (sum) or 1/n (mean), times the incoming gradient.
+private func loss(_ prediction: Variable, _ target: Tensor, _ reduction: Reduction,
+                  total: (UnsafePointer<Float>, UnsafePointer<Float>, Int) -> Double,
+                  gradient: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, Float, UnsafeMutablePointer<Float>, Int) -> Void) -> Variable {
+    precondition(prediction.shape == target.shape, "loss: prediction \(prediction.shape) and target \(target.shape) differ")
+    let n = prediction.value.count
+    let scale: Float = reduction == .mean ? 1 / Float(max(n, 1)) : 1
+    let value = prediction.value.withUnsafeBufferPointer { p in
+        target.withUnsafeBufferPointer { t in total(p.baseAddress!, t.baseAddress!, n) }
+    }
+    return Variable(Tensor(Float(value) * scale), inputs: [prediction]) { g, _ in
+        [Tensor.combining(prediction.value, target) { p, t, out, n in gradient(p, t, scale * g.scalar, out, n) }]
+    }
+}
+
+/// Mean (or summed) squared error.
+public func mseLoss(_ prediction: Variable, _ target: Tensor, reduction: Reduction = .mean) -> Variable {
+    loss(prediction, target, reduction, total: { zoo_squared_error($0, $1, $2) }) { p, t, scale, out, n in
+        zoo_sub(p, t, out, n)
+        zoo_affine(out, 2 * scale, 0, out, n)
+    }
+}
+
+/// Binary cross-entropy of probabilities in [0, 1]; each log is clamped at -100 as in PyTorch.
+public func binaryCrossEntropy(_ probabilities: Variable, _ target: Tensor, reduction: Reduction = .mean) -> Variable {
+    loss(probabilities, target, reduction, total: { zoo_bce($0, $1, $2) }) { p, t, scale, out, n in
+        zoo_bce_backward(p, t, scale, out, n)
+    }
+}
+
+/// Binary cross-entropy of logits: the numerically stable fusion of sigmoid and BCE.
+public func binaryCrossEntropy(logits: Variable, _ target: Tensor, reduction: Reduction = .mean) -> Variable {
+    loss(logits, target, reduction, total: { zoo_bce_logits($0, $1, $2) }) { x, t, scale, out, n in
+        zoo_bce_logits_backward(x, t, scale, out, n)
+    }
+}
+
+/// KL(N(mu, exp(logvar)) ‖ N(0, I)) summed over all elements:
+/// -½ Σ (1 + logvar - mu² - exp(logvar)).
+public func gaussianKL(mu: Variable, logvar: Variable) -> Variable {
+    precondition(mu.shape == logvar.shape, "gaussianKL: mu \(mu.shape) and logvar \(logvar.shape) differ")
+    let n = mu.value.count
+    let value = mu.value.withUnsafeBufferPointer { m in
+        logvar.value.withUnsafeBufferPointer { l in zoo_gaussian_kl(m.baseAddress!, l.baseAddress!, n) }
+    }
+    return Variable(Tensor(Float(value)), inputs: [mu, logvar]) { g, needed in
+        let s = g.scalar
+        let dmu = needed[0] ? mu.value * s : nil
+        // d/dlogvar = ½ (exp(logvar) - 1)
+        let dlogvar = needed[1] ? logvar.value.applying { zoo_exp($0, $1, $2) }.affine(scale: 0.5 * s, offset: -0.5 * s) : nil
+        return [dmu, dlogvar]
+    }
+}

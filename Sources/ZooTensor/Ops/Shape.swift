@@ -1,0 +1,70 @@
+/// The same elements with another shape.
+public func reshape(_ x: Variable, _ shape: [Int]) -> Variable {
+    precondition(Tensor.elementCount(shape) == x.value.count, "cannot reshape \(x.shape) to \(shape)")
+    return Variable(x.value.reshaped(shape), inputs: [x]) { g, _ in [g.reshaped(x.shape)] }
+}
+
+extension Tensor {
+    /// Columns `range` of the last axis (for example mu and log-variance halves of an encoder output).
+    public func slice(lastAxis range: Range<Int>) -> Tensor {
+        let width = shape.last ?? 1
+        precondition(range.lowerBound >= 0 && range.upperBound <= width, "slice \(range) out of 0..<\(width)")
+        let rows = count / max(width, 1)
+        var outShape = shape
+        outShape[outShape.count - 1] = range.count
+        return Tensor(shape: outShape) { out in
+            withUnsafeBufferPointer { x in
+                for r in 0..<rows {
+                    (out + r * range.count).update(from: x.baseAddress! + r * width + range.lowerBound, count: range.count)
+                }
+            }
+        }
+    }
+
+    /// Tensors joined along the last axis; all other dimensions must agree.
+    public static func concatenate(lastAxis parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty, "nothing to concatenate")
+        let leading = parts[0].shape.dropLast()
+        precondition(parts.allSatisfy { $0.shape.dropLast() == leading }, "concatenate: leading shapes differ: \(parts.map(\.shape))")
+        let widths = parts.map { $0.shape.last ?? 1 }
+        let total = widths.reduce(0, +)
+        let rows = leading.reduce(1, *)
+        return Tensor(shape: Array(leading) + [total]) { out in
+            var column = 0
+            for (part, width) in zip(parts, widths) {
+                part.withUnsafeBufferPointer { x in
+                    for r in 0..<rows {
+                        (out + r * total + column).update(from: x.baseAddress! + r * width, count: width)
+                    }
+                }
+                column += width
+            }
+        }
+    }
+}
+
+/// Columns `range` of the last axis.
+public func slice(_ x: Variable, lastAxis range: Range<Int>) -> Variable {
+    Variable(x.value.slice(lastAxis: range), inputs: [x]) { g, _ in
+        // The gradient is g placed at the sliced columns, zero elsewhere.
+        let width = x.shape.last ?? 1
+        var parts: [Tensor] = []
+        var leading = x.shape
+        if range.lowerBound > 0 { leading[leading.count - 1] = range.lowerBound; parts.append(.zeros(leading)) }
+        parts.append(g)
+        if range.upperBound < width { leading[leading.count - 1] = width - range.upperBound; parts.append(.zeros(leading)) }
+        return [Tensor.concatenate(lastAxis: parts)]
+    }
+}
+
+/// Variables joined along the last axis.
+public func concatenate(lastAxis parts: [Variable]) -> Variable {
+    let widths = parts.map { $0.shape.last ?? 1 }
+    return Variable(Tensor.concatenate(lastAxis: parts.map(\.value)), inputs: parts) { g, needed in
+        var start = 0
+        return zip(widths, needed).map { width, isNeeded in
+            defer { start += width }
+            return isNeeded ? g.slice(lastAxis: start..<(start + width)) : nil
+        }
+    }
+}

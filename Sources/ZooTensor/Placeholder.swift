@@ -1,1 +1,0 @@
-// ZooTensor: placeholder until the module is written.

@@ -1,0 +1,101 @@
+/// A dense float32 array in row-major order with value semantics: copies share storage until
+/// one of them is written (copy-on-write).
+public struct Tensor: @unchecked Sendable {
+    public let shape: [Int]
+    @usableFromInline var storage: TensorStorage
+
+    public var count: Int { storage.count }
+    public var rank: Int { shape.count }
+
+    @usableFromInline init(shape: [Int], storage: TensorStorage) {
+        precondition(Tensor.elementCount(shape) == storage.count, "shape \(shape) does not match \(storage.count) elements")
+        self.shape = shape
+        self.storage = storage
+    }
+
+    /// A tensor of `shape` with every element set to `value`.
+    public init(shape: [Int], repeating value: Float) {
+        self.init(shape: shape, storage: TensorStorage(repeating: value, count: Tensor.elementCount(shape)))
+    }
+
+    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(shape: shape, repeating: 0) }
+
+    /// A tensor of `shape` holding `values` in row-major order.
+    public init(shape: [Int], _ values: [Float]) {
+        precondition(values.count == Tensor.elementCount(shape), "\(values.count) values do not fill shape \(shape)")
+        let storage = TensorStorage(uninitializedCount: values.count)
+        values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
+        self.init(shape: shape, storage: storage)
+    }
+
+    /// A scalar (rank-0) tensor.
+    public init(_ scalar: Float) { self.init(shape: [], [scalar]) }
+
+    /// A tensor whose elements the caller writes through `initializer`, which must set all of them.
+    @inlinable
+    public init(shape: [Int], unsafeUninitialized initializer: (UnsafeMutablePointer<Float>) throws -> Void) rethrows {
+        let storage = TensorStorage(uninitializedCount: Tensor.elementCount(shape))
+        try initializer(storage.pointer)
+        self.init(shape: shape, storage: storage)
+    }
+
+    public var scalars: [Float] { withUnsafeBufferPointer { Array($0) } }
+
+    /// The single element of a one-element tensor.
+    public var scalar: Float {
+        precondition(count == 1, "scalar of a tensor with \(count) elements")
+        return storage.pointer[0]
+    }
+
+    @inlinable
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: storage.pointer, count: storage.count))
+    }
+
+    @inlinable
+    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
+    }
+
+    /// Element `i` in row-major order.
+    public subscript(flat i: Int) -> Float {
+        get { precondition(i >= 0 && i < count); return storage.pointer[i] }
+        set {
+            precondition(i >= 0 && i < count)
+            withUnsafeMutableBufferPointer { $0[i] = newValue }
+        }
+    }
+
+    /// The same elements seen with another shape of equal element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, storage: storage)
+    }
+
+    public static func elementCount(_ shape: [Int]) -> Int {
+        shape.reduce(1) { count, dimension in
+            precondition(dimension >= 0, "negative dimension in shape \(shape)")
+            return count * dimension
+        }
+    }
+
+    /// True when every element is finite (no NaN or infinity).
+    public var isFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } } }
+
+    /// True when both tensors have the same shape and bit-identical elements.
+    public func isIdentical(to other: Tensor) -> Bool {
+        guard shape == other.shape else { return false }
+        return withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+            }
+        }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let shown = scalars.prefix(8).map { String($0) }.joined(separator: ", ")
+        return "Tensor(shape: \(shape), [\(shown)\(count > 8 ? ", …" : "")])"
+    }
+}

@@ -1,0 +1,57 @@
+import Synchronization
+
+/// The float32 buffer behind a `Tensor`: 64-byte aligned so vector loads never split a cache line.
+///
+/// Training allocates the same few shapes every step, so freed buffers go back to a pool keyed by
+/// element count and are handed out again instead of returning to malloc.
+@usableFromInline
+final class TensorStorage: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafeMutablePointer<Float>
+    @usableFromInline let count: Int
+
+    /// A buffer whose contents are unspecified (callers overwrite every element).
+    @usableFromInline init(uninitializedCount count: Int) {
+        self.count = count
+        self.pointer = BufferPool.shared.take(count)
+    }
+
+    @usableFromInline convenience init(repeating value: Float, count: Int) {
+        self.init(uninitializedCount: count)
+        pointer.initialize(repeating: value, count: count)
+    }
+
+    @usableFromInline func copy() -> TensorStorage {
+        let storage = TensorStorage(uninitializedCount: count)
+        storage.pointer.update(from: pointer, count: count)
+        return storage
+    }
+
+    deinit { BufferPool.shared.give(pointer, count: count) }
+}
+
+/// Recycles tensor buffers by size. Bounded so a run of unusual shapes cannot hoard memory.
+final class BufferPool: Sendable {
+    static let shared = BufferPool()
+    private static let maxBuffersPerSize = 32
+    /// Free buffers by element count, kept as addresses so the dictionary is Sendable.
+    private let free = Mutex<[Int: [UInt]]>([:])
+
+    func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let reused = free.withLock({ $0[count]?.popLast() }),
+           let pointer = UnsafeMutablePointer<Float>(bitPattern: reused) {
+            return pointer
+        }
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        return raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+        let kept = free.withLock { pool -> Bool in
+            guard pool[count, default: []].count < Self.maxBuffersPerSize else { return false }
+            pool[count, default: []].append(UInt(bitPattern: pointer))
+            return true
+        }
+        if !kept { UnsafeMutableRawPointer(pointer).deallocate() }
+    }
+}

@@ -1,0 +1,119 @@
+import XCTest
+import Foundation
+@testable import ZooTensor
+
+/// The polynomial exp/log/tanh/sigmoid against libm in double precision.
+final class KernelTests: XCTestCase {
+    func maxRelativeError(_ range: ClosedRange<Float>, _ op: (Variable) -> Variable, _ reference: (Double) -> Double) -> Double {
+        let n = 100_001
+        let xs = (0..<n).map { range.lowerBound + (range.upperBound - range.lowerBound) * Float($0) / Float(n - 1) }
+        let ys = op(Variable(Tensor(shape: [n], xs))).value.scalars
+        return zip(xs, ys).map { x, y in
+            let exact = reference(Double(x))
+            return abs(Double(y) - exact) / max(abs(exact), 1e-30)
+        }.max()!
+    }
+
+    func testTranscendentalAccuracy() {
+        XCTAssertLessThan(maxRelativeError(-80...80, exp, Foundation.exp), 3e-7)
+        XCTAssertLessThan(maxRelativeError(1e-30...1e30, log, { Foundation.log($0) }), 3e-7)
+        XCTAssertLessThan(maxRelativeError(1e-3...1, log, { Foundation.log($0) }), 3e-7)
+        XCTAssertLessThan(maxRelativeError(-20...20, sigmoid, { 1 / (1 + Foundation.exp(-$0)) }), 1e-6)
+        XCTAssertLessThan(maxRelativeError(-10...10, tanh, Foundation.tanh), 1e-6)
+        XCTAssertLessThan(maxRelativeError(-30...30, softplus, { Foundation.log1p(Foundation.exp($0)) }), 1e-6)
+    }
+
+    func testEdgeValues() {
+        let x = Variable(Tensor(shape: [5], [-1000, -100, 0, 100, 1000]))
+        XCTAssertEqual(sigmoid(x).value.scalars.first!, 0, accuracy: 1e-30)
+        XCTAssertEqual(sigmoid(x).value.scalars.last!, 1)
+        XCTAssertEqual(tanh(x).value.scalars, [-1, -1, 0, 1, 1])
+        XCTAssertEqual(softplus(x).value.scalars.last!, 1000)
+        XCTAssertEqual(log(Variable(Tensor(shape: [2], [0, -1]))).value.scalars, [-.infinity, -.infinity])
+        // BCE clamps its logs at -100, as PyTorch does, so certain wrong answers stay finite.
+        let bce = binaryCrossEntropy(Variable(Tensor(shape: [2], [0, 1])), Tensor(shape: [2], [1, 0]), reduction: .sum)
+        XCTAssertEqual(bce.value.scalar, 200)
+        let stable = binaryCrossEntropy(logits: Variable(Tensor(shape: [2], [-200, 200])), Tensor(shape: [2], [1, 0]), reduction: .sum)
+        XCTAssertEqual(stable.value.scalar, 400, accuracy: 1e-3)
+    }
+
+    func testSumIsExactEnoughAndOrderFixed() {
+        let n = 1_000_003
+        let t = Tensor(shape: [n], repeating: 0.1)
+        XCTAssertEqual(Double(t.sum()), 100_000.3, accuracy: 1)
+        XCTAssertEqual(t.sum().bitPattern, t.sum().bitPattern)
+    }
+}
+
+final class MatmulTests: XCTestCase {
+    func naive(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool) -> [Double] {
+        let m = ta ? a.shape[1] : a.shape[0], k = ta ? a.shape[0] : a.shape[1], n = tb ? b.shape[0] : b.shape[1]
+        let av = a.scalars, bv = b.scalars
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                for p in 0..<k {
+                    let x = ta ? av[p * m + i] : av[i * k + p]
+                    let y = tb ? bv[j * k + p] : bv[p * n + j]
+                    c[i * n + j] += Double(x) * Double(y)
+                }
+            }
+        }
+        return c
+    }
+
+    func testAgainstNaiveForAllTransposesAndOddShapes() {
+        var generator = RandomGenerator(seed: 5)
+        for (m, k, n) in [(1, 1, 1), (1, 7, 1), (7, 13, 5), (128, 784, 3), (33, 65, 129), (2, 1, 3)] {
+            for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
+                let a = generator.normal(ta ? [k, m] : [m, k])
+                let b = generator.normal(tb ? [n, k] : [k, n])
+                let c = GEMM.product(a, b, transposeA: ta, transposeB: tb)
+                XCTAssertEqual(c.shape, [m, n])
+                for (x, y) in zip(c.scalars, naive(a, b, ta, tb)) {
+                    XCTAssertEqual(Double(x), y, accuracy: 1e-4 * Double(k).squareRoot() * 4, "\(m)x\(k)x\(n) \(ta) \(tb)")
+                }
+            }
+        }
+    }
+
+    func testAccumulateAddsOntoExisting() {
+        let a = Tensor(shape: [1, 2], [1, 2]), b = Tensor(shape: [2, 1], [3, 4])
+        var c = Tensor(shape: [1, 1], [10])
+        GEMM.accumulate(a, b, into: &c, beta: 1)
+        XCTAssertEqual(c.scalars, [21])
+        GEMM.accumulate(a, b, into: &c, beta: 0.5)
+        XCTAssertEqual(c.scalars, [21.5])
+    }
+}
+
+final class TensorTests: XCTestCase {
+    func testCopyOnWrite() {
+        var a = Tensor(shape: [2, 2], [1, 2, 3, 4])
+        let b = a
+        a[flat: 0] = 9
+        XCTAssertEqual(a.scalars, [9, 2, 3, 4])
+        XCTAssertEqual(b.scalars, [1, 2, 3, 4])
+    }
+
+    func testBroadcastExpandAndSum() {
+        let row = Tensor(shape: [3], [1, 2, 3])
+        XCTAssertEqual(row.expanded(to: [2, 3]).scalars, [1, 2, 3, 1, 2, 3])
+        let column = Tensor(shape: [2, 1], [1, 2])
+        XCTAssertEqual(column.expanded(to: [2, 3]).scalars, [1, 1, 1, 2, 2, 2])
+        let big = Tensor(shape: [2, 3], [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(big.summed(toShape: [3]).scalars, [5, 7, 9])
+        XCTAssertEqual(big.summed(toShape: [2, 1]).scalars, [6, 15])
+        XCTAssertEqual(big.summed(toShape: [1]).scalars, [21])
+        XCTAssertEqual((big + row).scalars, [2, 4, 6, 5, 7, 9])
+        XCTAssertEqual(big.sum(axis: 0).scalars, [5, 7, 9])
+        XCTAssertEqual(big.sum(axis: 1).scalars, [6, 15])
+    }
+
+    func testSliceAndConcatenate() {
+        let t = Tensor(shape: [2, 3], [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(t.slice(lastAxis: 1..<3).scalars, [2, 3, 5, 6])
+        let joined = Tensor.concatenate(lastAxis: [t.slice(lastAxis: 0..<1), t.slice(lastAxis: 1..<3)])
+        XCTAssertTrue(joined.isIdentical(to: t))
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ZooTensorTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
