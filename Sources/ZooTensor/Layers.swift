@@ -54,3 +54,19 @@ public final class Activation: Layer {
     public static var tanh: Activation { Activation(ZooTensor.tanh) }
     public static func leakyRelu(_ slope: Float) -> Activation { Activation { ZooTensor.leakyRelu($0, negativeSlope: slope) } }
 }
+
+extension Sequential {
+    /// A multi-layer perceptron over `widths` (in, hidden..., out): Linear layers with `activation`
+    /// between them and `output` after the last, if any.
+    public static func perceptron(_ widths: [Int], activation: () -> Activation, output: Activation? = nil,
+                                  generator: inout RandomGenerator) -> Sequential {
+        precondition(widths.count >= 2, "a perceptron needs input and output widths")
+        var layers: [any Layer] = []
+        for (i, (inWidth, outWidth)) in zip(widths, widths.dropFirst()).enumerated() {
+            layers.append(Linear(inWidth, outWidth, generator: &generator))
+            if i < widths.count - 2 { layers.append(activation()) }
+        }
+        if let output { layers.append(output) }
+        return Sequential(layers)
+    }
+}

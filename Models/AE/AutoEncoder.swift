@@ -1,0 +1,65 @@
+import Zoo
+
+/// A deterministic autoencoder: x → z (a linear bottleneck) → x̂, trained on mean squared error.
+/// To sample, it draws z from a Gaussian fitted to the training set's codes after each epoch.
+public final class AutoEncoder: GenerativeModel {
+    public struct Hyperparameters: Codable, Sendable, Equatable {
+        public var latent = 2
+        public var hidden = [256, 128]
+    }
+
+    public static let name = "ae"
+    public static let summary = "Autoencoder: MSE, samples from a Gaussian fitted to the codes"
+    public static let encodeDescription = "the bottleneck code of each image"
+    public static let defaultHyperparameters = Hyperparameters()
+    public static let defaultTraining = TrainingSettings(learningRate: 1e-3)
+    public static let pixelRange = PixelRange.unit
+
+    public let hyperparameters: Hyperparameters
+    public var latentSize: Int { hyperparameters.latent }
+    let encoder: Sequential
+    let decoder: Sequential
+    /// N(mean, covariance) of the training codes, refitted at the end of every epoch.
+    var codes: LatentGaussian
+
+    public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+        guard h.latent > 0, h.hidden.allSatisfy({ $0 > 0 }) else { throw ZooError("ae: latent and hidden sizes must be positive") }
+        hyperparameters = h
+        encoder = .perceptron([imageSize] + h.hidden + [h.latent], activation: { .relu }, generator: &generator)
+        decoder = .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
+        codes = LatentGaussian(dimension: h.latent)
+    }
+
+    public var namedParameters: [(name: String, parameter: Variable)] {
+        encoder.namedParameters(prefix: "encoder") + decoder.namedParameters(prefix: "decoder")
+    }
+
+    public func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
+        [("optimizer", settings.adam(namedParameters))]
+    }
+
+    public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+        let loss = mseLoss(decoder(encoder(Variable(images))), images)
+        optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
+        return ["mse": loss.value.scalar]
+    }
+
+    public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+        let squaredError = mseLoss(Variable(reconstruct(images)), images, reduction: .sum).value.scalar
+        return ["mse": Double(squaredError) / Double(images.shape[1])]  // per image: mean over pixels
+    }
+
+    public func encode(_ images: Tensor) -> Tensor { encoder(Variable(images)).value }
+    public func decode(_ latents: Tensor) -> Tensor { decoder(Variable(latents)).value }
+
+    public func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor {
+        decode(codes.sample(count, generator: &generator))
+    }
+
+    public func epochFinished(trainingSet: ImageBatches) {
+        codes = LatentGaussian(fitting: trainingSet.map { encode($0) }, dimension: latentSize)
+    }
+
+    public var extraState: [String: Tensor] { codes.state }
+    public func load(extraState: [String: Tensor]) throws { codes = try LatentGaussian(state: extraState, dimension: latentSize) }
+}

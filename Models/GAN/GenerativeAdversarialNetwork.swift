@@ -1,0 +1,98 @@
+import Zoo
+
+/// A generative adversarial network (Goodfellow et al.): the generator G maps z ~ N(0, I) to an
+/// image in [-1, 1]; the discriminator D gives the logit that an image is real. Each batch takes
+/// one D step on BCE(D(x), 1) + BCE(D(G(z)), 0), then one G step on the non-saturating BCE(D(G(z)), 1).
+public final class GenerativeAdversarialNetwork: GenerativeModel {
+    public struct Hyperparameters: Codable, Sendable, Equatable {
+        public var latent = 100
+        /// Generator widths; the discriminator mirrors them (784 → 1024 → 512 → 256 → 1).
+        public var hidden = [256, 512, 1024]
+        public var leakySlope: Float = 0.2
+        /// Gradient steps on z when `encode` inverts the generator.
+        public var inversionSteps = 300
+    }
+
+    public static let name = "gan"
+    public static let summary = "GAN: MLP generator and discriminator, non-saturating BCE"
+    public static let encodeDescription = "an approximation: the z whose G(z) is closest to the image, found by gradient descent"
+    public static let defaultHyperparameters = Hyperparameters()
+    public static let defaultTraining = TrainingSettings(learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
+    public static let pixelRange = PixelRange.symmetric
+
+    public let hyperparameters: Hyperparameters
+    public var latentSize: Int { hyperparameters.latent }
+    let generatorNetwork: Sequential
+    let discriminator: Sequential
+
+    public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+        guard h.latent > 0, !h.hidden.isEmpty, h.hidden.allSatisfy({ $0 > 0 }), h.inversionSteps >= 0 else {
+            throw ZooError("gan: latent and hidden sizes must be positive")
+        }
+        hyperparameters = h
+        let slope = h.leakySlope
+        generatorNetwork = .perceptron([h.latent] + h.hidden + [imageSize], activation: { .leakyRelu(slope) }, output: .tanh, generator: &generator)
+        discriminator = .perceptron([imageSize] + h.hidden.reversed() + [1], activation: { .leakyRelu(slope) }, generator: &generator)
+    }
+
+    var generatorParameters: [(name: String, parameter: Variable)] { generatorNetwork.namedParameters(prefix: "generator") }
+    var discriminatorParameters: [(name: String, parameter: Variable)] { discriminator.namedParameters(prefix: "discriminator") }
+    public var namedParameters: [(name: String, parameter: Variable)] { generatorParameters + discriminatorParameters }
+
+    public func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
+        [("generator", settings.adam(generatorParameters)), ("discriminator", settings.adam(discriminatorParameters))]
+    }
+
+    public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+        let n = images.shape[0]
+        let real = Tensor(shape: [n, 1], repeating: 1), fakeLabel = Tensor(shape: [n, 1], repeating: 0)
+        let fake = generatorNetwork(Variable(generator.normal([n, latentSize])))
+
+        let realLogits = discriminator(Variable(images)), fakeLogits = discriminator(fake.detached())
+        let dLoss = binaryCrossEntropy(logits: realLogits, real) + binaryCrossEntropy(logits: fakeLogits, fakeLabel)
+        optimizers[1].step(gradients(of: dLoss, withRespectTo: discriminatorParameters.map(\.parameter)))
+
+        let gLoss = binaryCrossEntropy(logits: discriminator(fake), real)
+        optimizers[0].step(gradients(of: gLoss, withRespectTo: generatorParameters.map(\.parameter)))
+
+        return ["d_loss": dLoss.value.scalar, "g_loss": gLoss.value.scalar,
+                "d_real": meanProbability(realLogits), "d_fake": meanProbability(fakeLogits)]
+    }
+
+    public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+        let n = images.shape[0]
+        let real = Tensor(shape: [n, 1], repeating: 1), fakeLabel = Tensor(shape: [n, 1], repeating: 0)
+        let realLogits = discriminator(Variable(images))
+        let fakeLogits = discriminator(Variable(sample(n, generator: &generator)))
+        let dLoss = binaryCrossEntropy(logits: realLogits, real).value.scalar + binaryCrossEntropy(logits: fakeLogits, fakeLabel).value.scalar
+        let gLoss = binaryCrossEntropy(logits: fakeLogits, real).value.scalar
+        return ["d_loss": Double(dLoss) * Double(n), "g_loss": Double(gLoss) * Double(n),
+                "d_real": Double(meanProbability(realLogits)) * Double(n), "d_fake": Double(meanProbability(fakeLogits)) * Double(n)]
+    }
+
+    /// The mean of sigmoid(logits): how real D finds a batch (0.5 at equilibrium).
+    private func meanProbability(_ logits: Variable) -> Float { mean(sigmoid(logits.detached())).value.scalar }
+
+    public func decode(_ latents: Tensor) -> Tensor { generatorNetwork(Variable(latents)).value }
+
+    public func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor {
+        decode(generator.normal([count, latentSize]))
+    }
+
+    public func encode(_ images: Tensor) -> Tensor { encodeDetails(images)["z"]! }
+
+    /// Inverts G: minimises ‖G(z) - x‖² over z with Adam, from z = 0, the weights fixed.
+    public func encodeDetails(_ images: Tensor) -> [String: Tensor] {
+        let n = images.shape[0]
+        let z = Variable(parameter: .zeros([n, latentSize]))
+        let adam = Adam(parameters: [("z", z)], learningRate: 0.05)
+        for _ in 0..<hyperparameters.inversionSteps {
+            // Summed over images so each image's z moves as if inverted alone.
+            let loss = mseLoss(generatorNetwork(z), images, reduction: .sum)
+            adam.step(gradients(of: loss, withRespectTo: [z]))
+        }
+        let reconstruction = decode(z.value)
+        let error = ((reconstruction - images) * (reconstruction - images)).sum(axis: 1).affine(scale: 1 / Float(images.shape[1]))
+        return ["z": z.value, "reconstruction_mse": error]
+    }
+}

@@ -1,0 +1,80 @@
+import Zoo
+
+/// A variational autoencoder (Kingma & Welling): the encoder gives a Gaussian q(z|x) = N(μ, σ²),
+/// z = μ + σ·ε is decoded to pixel probabilities, and the loss per image is
+/// BCE(x̂, x) summed over pixels + KL(q(z|x) ‖ N(0, I)).
+public final class VariationalAutoEncoder: GenerativeModel {
+    public struct Hyperparameters: Codable, Sendable, Equatable {
+        public var latent = 20
+        public var hidden = [400]
+    }
+
+    public static let name = "vae"
+    public static let summary = "Variational autoencoder: BCE + KL, z ~ N(0, I)"
+    public static let encodeDescription = "the posterior mean μ of each image (and log σ² with --details)"
+    public static let defaultHyperparameters = Hyperparameters()
+    public static let defaultTraining = TrainingSettings(learningRate: 1e-3)
+    public static let pixelRange = PixelRange.unit
+
+    public let hyperparameters: Hyperparameters
+    public var latentSize: Int { hyperparameters.latent }
+    /// x → [μ | log σ²]: one layer emits both halves, sliced apart.
+    let encoder: Sequential
+    /// z → pixel probabilities.
+    let decoder: Sequential
+
+    public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+        guard h.latent > 0, h.hidden.allSatisfy({ $0 > 0 }) else { throw ZooError("vae: latent and hidden sizes must be positive") }
+        hyperparameters = h
+        encoder = .perceptron([imageSize] + h.hidden + [2 * h.latent], activation: { .relu }, generator: &generator)
+        decoder = .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
+    }
+
+    public var namedParameters: [(name: String, parameter: Variable)] {
+        encoder.namedParameters(prefix: "encoder") + decoder.namedParameters(prefix: "decoder")
+    }
+
+    public func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
+        [("optimizer", settings.adam(namedParameters))]
+    }
+
+    func posterior(_ x: Variable) -> (mu: Variable, logvar: Variable) {
+        let h = encoder(x)
+        return (slice(h, lastAxis: 0..<latentSize), slice(h, lastAxis: latentSize..<(2 * latentSize)))
+    }
+
+    /// The loss terms summed over the batch.
+    func losses(_ images: Tensor, generator: inout RandomGenerator) -> (bce: Variable, kl: Variable) {
+        let (mu, logvar) = posterior(Variable(images))
+        let epsilon = Variable(generator.normal(mu.shape))
+        let z = mu + epsilon * exp(logvar * 0.5)
+        return (binaryCrossEntropy(decoder(z), images, reduction: .sum), gaussianKL(mu: mu, logvar: logvar))
+    }
+
+    public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+        let n = Float(images.shape[0])
+        let (bce, kl) = losses(images, generator: &generator)
+        let loss = (bce + kl) / n
+        optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
+        return ["loss": loss.value.scalar, "bce": bce.value.scalar / n, "kl": kl.value.scalar / n]
+    }
+
+    public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+        let (bce, kl) = losses(images, generator: &generator)
+        let (b, k) = (Double(bce.value.scalar), Double(kl.value.scalar))
+        return ["loss": b + k, "bce": b, "kl": k]
+    }
+
+    public func encode(_ images: Tensor) -> Tensor { posterior(Variable(images)).mu.value }
+
+    public func encodeDetails(_ images: Tensor) -> [String: Tensor] {
+        let (mu, logvar) = posterior(Variable(images))
+        return ["z": mu.value, "logvar": logvar.value]
+    }
+
+    public func decode(_ latents: Tensor) -> Tensor { decoder(Variable(latents)).value }
+
+    public func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor {
+        decode(generator.normal([count, latentSize]))
+    }
+}

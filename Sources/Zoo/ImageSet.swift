@@ -1,0 +1,73 @@
+/// Images kept as bytes (a quarter of the memory of floats) with their labels; batches are
+/// converted to float tensors only when they are used.
+public struct ImageSet: Sendable {
+    public let pixels: [UInt8]
+    public let labels: [UInt8]
+    public let rows: Int, columns: Int
+    public var imageSize: Int { rows * columns }
+    public var count: Int { labels.count }
+
+    public init(pixels: [UInt8], labels: [UInt8], rows: Int, columns: Int) {
+        precondition(pixels.count == labels.count * rows * columns, "pixel and label counts disagree")
+        self.pixels = pixels
+        self.labels = labels
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// The first `count` images.
+    public func prefix(_ count: Int) -> ImageSet {
+        let n = min(count, self.count)
+        return ImageSet(pixels: Array(pixels[..<(n * imageSize)]), labels: Array(labels[..<n]), rows: rows, columns: columns)
+    }
+
+    /// Images `indices` as a float tensor [indices.count, rows·columns] in `range`.
+    public func tensor<C: Collection<Int>>(_ indices: C, range: PixelRange) -> Tensor {
+        let size = imageSize
+        let table = range == .unit ? Self.unitTable : Self.symmetricTable
+        return Tensor(shape: [indices.count, size]) { out in
+            pixels.withUnsafeBufferPointer { source in
+                table.withUnsafeBufferPointer { lookup in
+                    for (row, index) in indices.enumerated() {
+                        let from = source.baseAddress! + index * size, to = out + row * size
+                        for j in 0..<size { to[j] = lookup[Int(from[j])] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Batches in `order` (all images in order when nil); the last partial batch is kept, as in
+    /// PyTorch's DataLoader.
+    public func batches(size: Int, order: [Int]? = nil, range: PixelRange) -> ImageBatches {
+        ImageBatches(images: self, order: order ?? Array(0..<count), batchSize: size, range: range)
+    }
+
+    private static let unitTable: [Float] = (0..<256).map { Float($0) / 255 }
+    private static let symmetricTable: [Float] = (0..<256).map { Float($0) / 127.5 - 1 }
+}
+
+/// A pass over an image set in mini-batches.
+public struct ImageBatches: Sequence, Sendable {
+    public let images: ImageSet
+    public let order: [Int]
+    public let batchSize: Int
+    public let range: PixelRange
+
+    public var count: Int { (order.count + batchSize - 1) / batchSize }
+
+    /// Batch `index` as a tensor.
+    public func batch(_ index: Int) -> Tensor {
+        let start = index * batchSize
+        return images.tensor(order[start..<Swift.min(start + batchSize, order.count)], range: range)
+    }
+
+    public func makeIterator() -> AnyIterator<Tensor> {
+        var next = 0
+        return AnyIterator {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return batch(next)
+        }
+    }
+}

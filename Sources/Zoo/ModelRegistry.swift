@@ -1,0 +1,95 @@
+import Foundation
+
+/// The model plugins `zoo` knows, by name. The built-in ones are registered by the `zoo`
+/// executable; another package registers its own the same way and gets every verb for it.
+public enum ModelRegistry {
+    // A lock rather than Synchronization.Mutex: Swift 6.3's compiler crashes on a Mutex holding
+    // existential metatypes.
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var registered: [String: any GenerativeModel.Type] = [:]
+
+    public static func register(_ models: [any GenerativeModel.Type]) {
+        lock.withLock {
+            for model in models { registered[model.name] = model }
+        }
+    }
+
+    /// All registered plugins, sorted by name.
+    public static var all: [any GenerativeModel.Type] {
+        lock.withLock { registered.values.sorted { $0.name < $1.name } }
+    }
+
+    public static func model(named name: String) throws -> any GenerativeModel.Type {
+        if let model = lock.withLock({ registered[name.lowercased()] }) { return model }
+        let known = all.map { $0.name }.joined(separator: ", ")
+        throw ZooError("unknown model '\(name)'; registered models: \(known.isEmpty ? "none" : known)")
+    }
+}
+
+/// Type-erased construction, so code holding only `any GenerativeModel.Type` can build models.
+extension GenerativeModel {
+    public static var defaultHyperparametersJSON: String { JSONText.encode(defaultHyperparameters) }
+    public var hyperparametersJSON: String { JSONText.encode(hyperparameters) }
+
+    /// A new model from hyper-parameters as JSON (a checkpoint's, or defaults with overrides).
+    public static func make(hyperparametersJSON json: String, imageSize: Int, generator: inout RandomGenerator) throws -> Self {
+        let hyperparameters: Hyperparameters
+        do {
+            hyperparameters = try JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))
+        } catch {
+            throw ZooError("hyper-parameters of \(name) are not valid: \(JSONText.describe(error))")
+        }
+        return try Self(hyperparameters, imageSize: imageSize, generator: &generator)
+    }
+
+    /// The default hyper-parameters with `overrides` ("latent" → "2", "hidden" → "512,256") applied.
+    public static func hyperparametersJSON(overriding overrides: [String: String]) throws -> String {
+        try JSONText.patch(defaultHyperparametersJSON, with: overrides, what: "hyper-parameter of \(name)")
+    }
+}
+
+/// JSON helpers for hyper-parameters: stable encoding and patching from command-line strings.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Replaces existing keys of a JSON object with values parsed from strings: JSON literals
+    /// ("2", "0.5", "[1,2]") or comma-separated numbers ("512,256").
+    static func patch(_ json: String, with overrides: [String: String], what: String) throws -> String {
+        guard var object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw ZooError("\(what): not a JSON object")
+        }
+        for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard object[key] != nil else {
+                throw ZooError("unknown \(what) '\(key)'; known: \(object.keys.sorted().joined(separator: ", "))")
+            }
+            object[key] = try parse(text, key: key, what: what)
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func parse(_ text: String, key: String, what: String) throws -> Any {
+        if let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return value }
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let numbers = parts.compactMap { Double($0) }
+        if !parts.isEmpty && numbers.count == parts.count { return numbers.map { $0 == $0.rounded() ? Int($0) as Any : $0 as Any } }
+        throw ZooError("\(what) '\(key)': cannot read '\(text)' (expected a number or a comma-separated list)")
+    }
+
+    static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' should be \(type)"
+        case DecodingError.keyNotFound(let key, _):
+            return "missing '\(key.stringValue)'"
+        case DecodingError.dataCorrupted(let context):
+            return context.debugDescription
+        default:
+            return String(describing: error)
+        }
+    }
+}

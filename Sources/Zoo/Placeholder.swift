@@ -1,1 +1,0 @@
-// Zoo: placeholder until the module is written.

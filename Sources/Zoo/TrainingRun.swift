@@ -1,0 +1,138 @@
+import Foundation
+
+/// One epoch's line in the history: training losses (means per image), test metrics, time.
+public struct EpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var losses: [String: Double]
+    public var metrics: [String: Double]
+    public var seconds: Double
+}
+
+/// Where training is, reported after every step.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int, epochs: Int
+    public var step: Int, stepsPerEpoch: Int
+    /// Running means of the losses over the epoch so far.
+    public var losses: [String: Double]
+    public var imagesPerSecond: Double
+    public var secondsLeftInEpoch: Double
+}
+
+/// A model with its optimizers and everything needed to continue training exactly: the
+/// random streams, the position in the data, the history. A checkpoint is a snapshot of this.
+public final class TrainingRun {
+    public let modelType: any GenerativeModel.Type
+    public let model: any GenerativeModel
+    public let optimizers: [(name: String, optimizer: any Optimizer)]
+    public var settings: TrainingSettings
+
+    /// Noise for the model's steps (reparameterisation, GAN latents).
+    public var modelGenerator: RandomGenerator
+    /// The shuffling stream as it was at the start of the current epoch, so a run resumed
+    /// mid-epoch draws the same order again.
+    public var dataGenerator: RandomGenerator
+    /// Completed epochs, batches done in the current one, and batches done in all.
+    public var epoch = 0, stepInEpoch = 0, globalStep = 0
+    /// Loss sums (over images) and image count and time of the epoch in progress.
+    public var partialLossSums: [String: Double] = [:]
+    public var partialImages = 0
+    public var partialSeconds = 0.0
+    public var history: [EpochRecord] = []
+
+    public init(modelType: any GenerativeModel.Type, model: any GenerativeModel, settings: TrainingSettings,
+                modelGenerator: RandomGenerator, dataGenerator: RandomGenerator) {
+        self.modelType = modelType
+        self.model = model
+        self.settings = settings
+        self.optimizers = model.makeOptimizers(settings)
+        self.modelGenerator = modelGenerator
+        self.dataGenerator = dataGenerator
+    }
+
+    /// A new run: weights drawn from the seed, shuffling from a stream derived from it.
+    public static func start(_ modelType: any GenerativeModel.Type, hyperparametersJSON: String,
+                             settings: TrainingSettings, imageSize: Int) throws -> TrainingRun {
+        try settings.validate()
+        var generator = RandomGenerator(seed: settings.seed)
+        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageSize: imageSize, generator: &generator)
+        return TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: generator,
+                           dataGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_DA7A))
+    }
+
+    public var isFinished: Bool { epoch >= settings.epochs }
+
+    /// Trains until the end of the current epoch, calling `progress` after each step and
+    /// `checkpoint` every `checkpointEvery` steps and at the end of the epoch.
+    @discardableResult
+    public func trainEpoch(train: ImageSet, test: ImageSet, checkpointEvery: Int? = nil,
+                           progress: (TrainingProgress) -> Void = { _ in },
+                           checkpoint: (TrainingRun) throws -> Void = { _ in }) throws -> EpochRecord {
+        var shuffler = dataGenerator
+        let batches = train.batches(size: settings.batchSize, order: shuffler.permutation(train.count), range: modelType.pixelRange)
+        let optimizerList = optimizers.map(\.optimizer)
+        let clock = ContinuousClock()
+        var start = clock.now
+        var imagesThisSession = 0
+
+        while stepInEpoch < batches.count {
+            let images = batches.batch(stepInEpoch)
+            let losses = model.trainStep(images, optimizers: optimizerList, generator: &modelGenerator)
+            if let bad = losses.first(where: { !$0.value.isFinite }) {
+                throw ZooError("training diverged: \(bad.key) loss is \(bad.value) at epoch \(epoch + 1), step \(stepInEpoch + 1); the last checkpoint is kept (try a lower --lr)")
+            }
+            let n = images.shape[0]
+            for (name, value) in losses { partialLossSums[name, default: 0] += Double(value) * Double(n) }
+            partialImages += n
+            imagesThisSession += n
+            stepInEpoch += 1
+            globalStep += 1
+
+            let elapsed = seconds(clock.now - start)
+            let rate = Double(imagesThisSession) / max(elapsed, 1e-9)
+            progress(TrainingProgress(epoch: epoch + 1, epochs: settings.epochs, step: stepInEpoch, stepsPerEpoch: batches.count,
+                                      losses: partialLossSums.mapValues { $0 / Double(partialImages) },
+                                      imagesPerSecond: rate,
+                                      secondsLeftInEpoch: Double(train.count - partialImages) / max(rate, 1e-9)))
+            if let every = checkpointEvery, every > 0, globalStep % every == 0, stepInEpoch < batches.count {
+                partialSeconds += seconds(clock.now - start)
+                start = clock.now
+                try checkpoint(self)
+            }
+        }
+
+        partialSeconds += seconds(clock.now - start)
+        model.epochFinished(trainingSet: train.batches(size: 1000, range: modelType.pixelRange))
+        let record = EpochRecord(epoch: epoch + 1,
+                                 losses: partialLossSums.mapValues { $0 / Double(max(partialImages, 1)) },
+                                 metrics: evaluate(test),
+                                 seconds: partialSeconds)
+        history.append(record)
+        epoch += 1
+        stepInEpoch = 0
+        dataGenerator = shuffler
+        partialLossSums = [:]
+        partialImages = 0
+        partialSeconds = 0
+        try checkpoint(self)
+        return record
+    }
+
+    /// Test-set metrics, averaged per image. Uses its own fixed noise so evaluating never moves
+    /// the training streams.
+    public func evaluate(_ test: ImageSet) -> [String: Double] {
+        Self.evaluate(model, modelType: modelType, on: test, seed: settings.seed)
+    }
+
+    public static func evaluate(_ model: any GenerativeModel, modelType: any GenerativeModel.Type, on test: ImageSet, seed: UInt64) -> [String: Double] {
+        var generator = RandomGenerator(seed: seed ^ 0x7E57)
+        var sums: [String: Double] = [:]
+        for images in test.batches(size: 1000, range: modelType.pixelRange) {
+            for (name, value) in model.evaluate(images, generator: &generator) { sums[name, default: 0] += value }
+        }
+        return sums.mapValues { $0 / Double(max(test.count, 1)) }
+    }
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}

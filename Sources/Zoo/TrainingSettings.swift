@@ -1,0 +1,40 @@
+/// How a model is trained: the settings every model shares and `zoo train` exposes as flags.
+public struct TrainingSettings: Codable, Sendable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var seed: UInt64
+    public var dataset: String
+
+    public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Float = 1e-3,
+                beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist") {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.seed = seed
+        self.dataset = dataset
+    }
+
+    /// An Adam optimizer over `parameters` with these settings.
+    public func adam(_ parameters: [(name: String, parameter: Variable)]) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, betas: (beta1, beta2))
+    }
+
+    /// Checks the values a user can get wrong on the command line.
+    public func validate() throws {
+        if epochs < 1 { throw ZooError("--epochs must be at least 1, got \(epochs)") }
+        if batchSize < 1 { throw ZooError("--batch-size must be at least 1, got \(batchSize)") }
+        if !(learningRate > 0) || !learningRate.isFinite { throw ZooError("--lr must be a positive number, got \(learningRate)") }
+        if !(0..<1).contains(beta1) || !(0..<1).contains(beta2) { throw ZooError("Adam betas must be in [0, 1), got \(beta1), \(beta2)") }
+    }
+}
+
+/// A one-line, user-facing error: what went wrong with which thing, and what was expected.
+public struct ZooError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

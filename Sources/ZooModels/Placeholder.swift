@@ -1,1 +1,0 @@
-// ZooModels: placeholder until the module is written.

@@ -1,0 +1,13 @@
+@_exported import Zoo
+import AE
+import GAN
+import VAE
+
+/// The built-in model plugins. Adding a model: a folder under Models/ and one line here.
+public var builtinModels: [any GenerativeModel.Type] {
+    [
+        AutoEncoder.self,
+        VariationalAutoEncoder.self,
+        GenerativeAdversarialNetwork.self,
+    ]
+}
