@@ -5,15 +5,7 @@ import XCTest
 final class DatasetTests: XCTestCase {
     static let fashionDirectory = "/usr/share/datasets/fashion-mnist"
 
-    // MNIST is read once for all tests here (about 0.2 s in release).
-    nonisolated(unsafe) static var cachedMNIST: ImageDataset?
-    func embeddedMNIST() throws -> ImageDataset {
-        if let d = Self.cachedMNIST { return d }
-        // An empty environment, so a ZOO_DATA of the machine running the tests cannot interfere.
-        let d = try ImageDataset.load(.mnist, dataDirectory: nil, environment: [:])
-        Self.cachedMNIST = d
-        return d
-    }
+    func embeddedMNIST() throws -> ImageDataset { try sharedMNIST() }
 
     func testEmbeddedMNIST() throws {
         let mnist = try embeddedMNIST()
