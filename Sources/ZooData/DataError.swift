@@ -1,0 +1,39 @@
+// The one error type of ZooData. Every message is a single line that names the file or
+// dataset involved, so a command-line tool can print it as is and a person can act on it.
+
+/// An error from reading, decoding or writing data files (gzip, IDX, PNG) or locating a dataset.
+public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong, for code that wants to react (tests, retries); people read `message`.
+    public enum Kind: String, Sendable {
+        case io                 // a file could not be opened, read or written
+        case notGzip            // the gzip decoder was given something else
+        case corruptGzip        // a gzip/zlib stream is damaged or truncated
+        case badMagic           // an IDX file does not start with 0x000008NN
+        case unsupportedType    // an IDX type code other than 0x08 (unsigned byte)
+        case wrongSize          // an IDX file is shorter or longer than its dims say
+        case emptyFile          // a file with no bytes at all
+        case datasetNotFound    // no place on the search path holds the dataset
+        case invalidDataset     // the files are readable but do not fit together
+        case badPNG             // a PNG that this decoder cannot or will not read
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        // Keep the one-line promise even when a caller's text (or an OS message) has a newline.
+        self.message = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    public var description: String { message }
+}
+
+#if canImport(Foundation)
+import Foundation
+// So that `error.localizedDescription` shows the message instead of
+// "The operation could not be completed".
+extension DataError: LocalizedError {
+    public var errorDescription: String? { message }
+}
+#endif

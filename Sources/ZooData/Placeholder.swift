@@ -1,1 +1,0 @@
-// ZooData: placeholder until the module is written.

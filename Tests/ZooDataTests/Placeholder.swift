@@ -1,5 +1,0 @@
-import XCTest
-
-final class ZooDataTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
