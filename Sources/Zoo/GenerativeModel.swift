@@ -1,4 +1,5 @@
 @_exported import ZooTensor
+@_exported import ZooData
 
 /// What every model plugin is: a generative model of images that trains on batches and offers
 /// the same verbs (encode, decode, sample) as every other, so `zoo` can drive any of them.

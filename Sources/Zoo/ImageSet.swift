@@ -71,3 +71,10 @@ public struct ImageBatches: Sequence, Sendable {
         }
     }
 }
+
+extension ImageSet {
+    /// One split of a loaded dataset.
+    public init(_ dataset: ImageDataset, _ split: ImageDataset.Split) {
+        self.init(pixels: dataset.images(split), labels: dataset.labels(split), rows: dataset.rows, columns: dataset.cols)
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ZooTestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
