@@ -1,0 +1,247 @@
+import CHDF5
+import CHDF5Shim
+
+/// What an object in a group is.
+public enum HDF5ObjectKind: Sendable, Equatable {
+    case group
+    case dataset
+    /// A named datatype, or anything else that is neither a group nor a dataset.
+    case other
+}
+
+/// A group: a folder of groups and datasets. A file's root is a group.
+///
+/// Paths may be nested (`weights/encoder`) and absolute (`/weights`); relative ones start at
+/// this group.
+public final class HDF5Group {
+    let handle: H5ObjectHandle
+
+    init(_ handle: H5ObjectHandle) {
+        self.handle = handle
+    }
+
+    /// The group's path in the file, e.g. `/weights`.
+    public var path: String { handle.path }
+
+    /// The group's attributes.
+    public var attributes: HDF5Attributes { HDF5Attributes(handle) }
+
+    // MARK: - Groups
+
+    /// Creates a group, and any missing groups on the way to it. Throws if it exists.
+    public func createGroup(_ path: String) throws -> HDF5Group {
+        zoo_h5_prepare()
+        try handle.requireWritable()
+        let location = handle.location.child(path)
+        if exists(path) { throw location.error(.alreadyExists, "already exists") }
+        try createParents(of: path)
+        let id = try createGroupID(path, location)
+        return HDF5Group(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
+    }
+
+    private func createGroupID(_ path: String, _ location: Location) throws(HDF5Error) -> hid_t {
+        let gcpl = try location.check(H5Pcreate(zoo_h5p_group_create()), "cannot create group properties")
+        defer { H5Pclose(gcpl) }
+        // Without timestamps, the same content gives the same file bytes.
+        try location.check(H5Pset_obj_track_times(gcpl, false), "cannot set group properties")
+        return try location.check(
+            H5Gcreate2(handle.id, path, zoo_h5p_default(), gcpl, zoo_h5p_default()), "cannot create group")
+    }
+
+    /// Creates the missing groups on the way to `path` (not `path` itself). HDF5 can do this
+    /// by itself, but would give those groups timestamps.
+    private func createParents(of path: String) throws(HDF5Error) {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in components {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            let location = handle.location.child(prefix)
+            switch kind(of: prefix) {
+            case .group: continue
+            case nil: H5Gclose(try createGroupID(prefix, location))
+            case .dataset, .other: throw location.error(.typeMismatch, "is not a group")
+            }
+        }
+    }
+
+    /// Opens an existing group.
+    public func openGroup(_ path: String) throws -> HDF5Group {
+        zoo_h5_prepare()
+        let location = handle.location.child(path)
+        switch kind(of: path) {
+        case nil: throw location.error(.notFound, "no such group")
+        case .group: break
+        case .dataset: throw location.error(.typeMismatch, "is a dataset, not a group")
+        case .other: throw location.error(.typeMismatch, "is not a group")
+        }
+        let id = try location.check(H5Gopen2(handle.id, path, zoo_h5p_default()), "cannot open group")
+        return HDF5Group(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
+    }
+
+    /// Opens the group if it exists, else creates it (with any missing parents).
+    public func openOrCreateGroup(_ path: String) throws -> HDF5Group {
+        exists(path) ? try openGroup(path) : try createGroup(path)
+    }
+
+    // MARK: - Lookup
+
+    /// Whether an object exists at `path`. Never throws: a path through a missing group or
+    /// through a dataset simply does not exist.
+    public func exists(_ path: String) -> Bool {
+        kind(of: path) != nil
+    }
+
+    /// What the object at `path` is, or nil if there is none.
+    public func kind(of path: String) -> HDF5ObjectKind? {
+        zoo_h5_prepare()
+        guard handle.isOpen else { return nil }
+        // H5Lexists fails, rather than answering false, when a parent is missing, so the path
+        // is checked one link at a time.
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in components {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if H5Lexists(handle.id, prefix, zoo_h5p_default()) <= 0 {
+                _ = zoo_h5_take_error(nil, 0)
+                return nil
+            }
+        }
+        let target = components.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : prefix
+        // Opening the object also rules out dangling soft links.
+        let id = H5Oopen(handle.id, target, zoo_h5p_default())
+        if id < 0 {
+            _ = zoo_h5_take_error(nil, 0)
+            return nil
+        }
+        defer { H5Oclose(id) }
+        switch H5Iget_type(id) {
+        case H5I_GROUP: return .group
+        case H5I_DATASET: return .dataset
+        default: return .other
+        }
+    }
+
+    /// The names of the group's direct children (groups, datasets and anything else), sorted.
+    public func children() throws -> [String] {
+        zoo_h5_prepare()
+        let location = handle.location
+        var info = H5G_info_t()
+        try location.check(H5Gget_info(handle.id, &info), "cannot list group")
+        var names: [String] = []
+        names.reserveCapacity(Int(info.nlinks))
+        for index in 0..<info.nlinks {
+            let length = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, zoo_h5p_default())
+            if length < 0 { throw location.libraryError("cannot list group") }
+            var buffer = [CChar](repeating: 0, count: length + 1)
+            if H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
+                                  zoo_h5p_default()) < 0 {
+                throw location.libraryError("cannot list group")
+            }
+            names.append(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return names.sorted()
+    }
+
+    /// The names of the child groups, sorted.
+    public func groupNames() throws -> [String] {
+        try children().filter { kind(of: $0) == .group }
+    }
+
+    /// The names of the child datasets, sorted.
+    public func datasetNames() throws -> [String] {
+        try children().filter { kind(of: $0) == .dataset }
+    }
+
+    // MARK: - Datasets
+
+    /// Opens an existing dataset.
+    public func openDataset(_ path: String) throws -> HDF5Dataset {
+        zoo_h5_prepare()
+        let location = handle.location.child(path)
+        switch kind(of: path) {
+        case nil: throw location.error(.notFound, "no such dataset")
+        case .dataset: break
+        case .group: throw location.error(.typeMismatch, "is a group, not a dataset")
+        case .other: throw location.error(.typeMismatch, "is not a dataset")
+        }
+        let id = try location.check(H5Dopen2(handle.id, path, zoo_h5p_default()), "cannot open dataset")
+        return try HDF5Dataset(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
+    }
+
+    /// Reads a whole dataset, checking that it stores `T`'s element type.
+    public func read<T: HDF5Element>(_ path: String, as type: T.Type = T.self) throws -> HDF5Array<T> {
+        let dataset = try openDataset(path)
+        return HDF5Array(values: try dataset.read(as: T.self), shape: dataset.shape)
+    }
+
+    /// Writes `values` (row-major, `shape.reduce(1, *)` of them) as a new dataset at `path`,
+    /// creating missing parent groups. Shape `[]` writes a scalar.
+    @discardableResult
+    public func write<T: HDF5Element>(_ path: String, _ values: [T], shape: [Int],
+                                      options: HDF5WriteOptions = .default) throws -> HDF5Dataset {
+        try values.withUnsafeBufferPointer { try write(path, $0, shape: shape, options: options) }
+    }
+
+    /// Writes a 1-D dataset.
+    @discardableResult
+    public func write<T: HDF5Element>(_ path: String, _ values: [T],
+                                      options: HDF5WriteOptions = .default) throws -> HDF5Dataset {
+        try write(path, values, shape: [values.count], options: options)
+    }
+
+    /// Writes a scalar dataset (shape `[]`).
+    @discardableResult
+    public func write<T: HDF5Element>(_ path: String, scalar value: T,
+                                      options: HDF5WriteOptions = .default) throws -> HDF5Dataset {
+        try write(path, [value], shape: [], options: options)
+    }
+
+    /// Writes elements straight from memory (a tensor's storage, say) without copying them
+    /// into an array first.
+    @discardableResult
+    public func write<T: HDF5Element>(_ path: String, _ values: UnsafeBufferPointer<T>, shape: [Int],
+                                      options: HDF5WriteOptions = .default) throws -> HDF5Dataset {
+        zoo_h5_prepare()
+        try handle.requireWritable()
+        let location = handle.location.child(path)
+        let count = try elementCount(shape, location)
+        if count != values.count {
+            throw location.error(.invalidArgument, "shape \(shape) needs \(count) values, got \(values.count)")
+        }
+        if exists(path) { throw location.error(.alreadyExists, "already exists") }
+        try createParents(of: path)
+        let id = try createDataset(path, T.hdf5ElementType, shape: shape, options: options, location)
+        let dataset = try HDF5Dataset(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
+        if count > 0, let base = values.baseAddress {
+            try location.check(
+                H5Dwrite(id, T.hdf5ElementType.memoryType, zoo_h5s_all(), zoo_h5s_all(), zoo_h5p_default(), base),
+                "cannot write dataset")
+        }
+        return dataset
+    }
+
+    private func createDataset(_ path: String, _ type: HDF5ElementType, shape: [Int], options: HDF5WriteOptions,
+                               _ location: Location) throws(HDF5Error) -> hid_t {
+        let space = try createDataspace(shape, location)
+        defer { H5Sclose(space) }
+        let dcpl = try options.datasetCreation(type: type, shape: shape, location)
+        defer { H5Pclose(dcpl) }
+        return try location.check(
+            H5Dcreate2(handle.id, path, type.fileType, space, zoo_h5p_default(), dcpl, zoo_h5p_default()), "cannot create dataset")
+    }
+}
+
+/// A dataset's elements with its shape.
+public struct HDF5Array<Element: HDF5Element>: Sendable {
+    /// The elements in row-major order.
+    public var values: [Element]
+    /// The dimensions; `[]` for a scalar.
+    public var shape: [Int]
+
+    public init(values: [Element], shape: [Int]) {
+        self.values = values
+        self.shape = shape
+    }
+}
+
+extension HDF5Array: Equatable where Element: Equatable {}

@@ -1,0 +1,101 @@
+import CHDF5
+import CHDF5Shim
+
+/// Owns an open file identifier. Groups and datasets hold a reference to it, so the file
+/// outlives every object opened from it.
+final class H5FileHandle {
+    let id: hid_t
+    let name: String
+    let isWritable: Bool
+    private(set) var isOpen = true
+
+    init(id: hid_t, name: String, isWritable: Bool) {
+        self.id = id
+        self.name = name
+        self.isWritable = isWritable
+    }
+
+    var location: Location { Location(file: name, object: nil) }
+
+    func close() throws(HDF5Error) {
+        guard isOpen else { return }
+        isOpen = false
+        zoo_h5_prepare()
+        if isWritable { try location.check(H5Fflush(id, H5F_SCOPE_LOCAL), "cannot flush file") }
+        try location.check(H5Fclose(id), "cannot close file")
+    }
+
+    deinit {
+        if isOpen {
+            zoo_h5_prepare()
+            _ = H5Fclose(id)
+            _ = zoo_h5_take_error(nil, 0)
+        }
+    }
+}
+
+/// Owns an open group or dataset identifier.
+final class H5ObjectHandle {
+    let id: hid_t
+    let file: H5FileHandle
+    let path: String
+    private(set) var isOpen = true
+
+    init(id: hid_t, file: H5FileHandle, path: String) {
+        self.id = id
+        self.file = file
+        self.path = path
+    }
+
+    var location: Location { Location(file: file.name, object: path) }
+
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        zoo_h5_prepare()
+        _ = H5Oclose(id)
+        _ = zoo_h5_take_error(nil, 0)
+    }
+
+    /// Throws unless the object can be written to.
+    func requireWritable() throws(HDF5Error) {
+        if !file.isWritable { throw location.error(.notWritable, "file is open read-only") }
+        if !isOpen || !file.isOpen { throw location.error(.notWritable, "file is closed") }
+    }
+
+    deinit { close() }
+}
+
+/// Creates a dataspace for `shape` (a scalar one for `[]`). The caller closes it.
+func createDataspace(_ shape: [Int], _ location: Location) throws(HDF5Error) -> hid_t {
+    if shape.isEmpty {
+        return try location.check(H5Screate(H5S_SCALAR), "cannot create dataspace")
+    }
+    let dims = shape.map { hsize_t($0) }
+    return try location.check(H5Screate_simple(Int32(dims.count), dims, nil), "cannot create dataspace")
+}
+
+/// The shape of a dataspace: `[]` for a scalar one.
+func dataspaceShape(_ space: hid_t, _ location: Location) throws(HDF5Error) -> [Int] {
+    let rank = H5Sget_simple_extent_ndims(space)
+    if rank < 0 { throw location.libraryError("cannot read dataspace") }
+    if rank == 0 {
+        // A null dataspace (no elements at all) also has rank 0; treat it as empty.
+        return H5Sget_simple_extent_type(space) == H5S_NULL ? [0] : []
+    }
+    var dims = [hsize_t](repeating: 0, count: Int(rank))
+    try location.check(H5Sget_simple_extent_dims(space, &dims, nil), "cannot read dataspace")
+    return dims.map { Int($0) }
+}
+
+/// The number of elements in `shape`, or an error for negative or overflowing dimensions.
+func elementCount(_ shape: [Int], _ location: Location) throws(HDF5Error) -> Int {
+    var count = 1
+    for dim in shape {
+        if dim < 0 { throw location.error(.invalidArgument, "negative dimension in shape \(shape)") }
+        let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+        if overflow { throw location.error(.invalidArgument, "shape \(shape) is too large") }
+        count = product
+    }
+    return count
+}

@@ -1,1 +1,0 @@
-// ZooHDF5: placeholder until the module is written.

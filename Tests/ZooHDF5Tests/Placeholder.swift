@@ -1,5 +1,0 @@
-import XCTest
-
-final class ZooHDF5TestsPlaceholder: XCTestCase {
-    func testBuilds() {}
-}
