@@ -25,6 +25,8 @@ public final class TrainingRun {
     public let model: any GenerativeModel
     public let optimizers: [(name: String, optimizer: any Optimizer)]
     public var settings: TrainingSettings
+    /// The image size the model was built for.
+    public let imageRows: Int, imageColumns: Int
 
     /// Noise for the model's steps (reparameterisation, GAN latents).
     public var modelGenerator: RandomGenerator
@@ -40,8 +42,10 @@ public final class TrainingRun {
     public var history: [EpochRecord] = []
 
     public init(modelType: any GenerativeModel.Type, model: any GenerativeModel, settings: TrainingSettings,
-                modelGenerator: RandomGenerator, dataGenerator: RandomGenerator) {
+                modelGenerator: RandomGenerator, dataGenerator: RandomGenerator, imageRows: Int, imageColumns: Int) {
         self.modelType = modelType
+        self.imageRows = imageRows
+        self.imageColumns = imageColumns
         self.model = model
         self.settings = settings
         self.optimizers = model.makeOptimizers(settings)
@@ -51,12 +55,13 @@ public final class TrainingRun {
 
     /// A new run: weights drawn from the seed, shuffling from a stream derived from it.
     public static func start(_ modelType: any GenerativeModel.Type, hyperparametersJSON: String,
-                             settings: TrainingSettings, imageSize: Int) throws -> TrainingRun {
+                             settings: TrainingSettings, imageRows: Int = 28, imageColumns: Int = 28) throws -> TrainingRun {
         try settings.validate()
         var generator = RandomGenerator(seed: settings.seed)
-        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageSize: imageSize, generator: &generator)
+        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageSize: imageRows * imageColumns, generator: &generator)
         return TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: generator,
-                           dataGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_DA7A))
+                           dataGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_DA7A),
+                           imageRows: imageRows, imageColumns: imageColumns)
     }
 
     public var isFinished: Bool { epoch >= settings.epochs }

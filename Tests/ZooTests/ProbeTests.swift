@@ -9,7 +9,7 @@ final class ProbeTests: XCTestCase {
         for model in builtinModels {
             var settings = model.defaultTraining
             settings.epochs = 1
-            let run = try TrainingRun.start(model, hyperparametersJSON: model.defaultHyperparametersJSON, settings: settings, imageSize: 784)
+            let run = try TrainingRun.start(model, hyperparametersJSON: model.defaultHyperparametersJSON, settings: settings)
             let t0 = Date()
             let record = try run.trainEpoch(train: train, test: test)
             print(model.name, Date().timeIntervalSince(t0), record)

@@ -1,0 +1,156 @@
+import Foundation
+import ZooHDF5
+
+/// Reads and validates a checkpoint. Every problem is a one-line `ZooError` naming the file
+/// and the object; a model is returned only when every tensor has been read and checked.
+public enum CheckpointReader {
+    /// The full training run, ready to continue or to serve.
+    public static func load(_ path: String) throws -> TrainingRun {
+        do {
+            return try read(try HDF5File.open(path), name: path)
+        } catch let error as HDF5Error {
+            throw ZooError(error.description)
+        }
+    }
+
+    /// The trained model alone, for encode / decode / sample.
+    public static func loadModel(_ path: String) throws -> any GenerativeModel { try load(path).model }
+
+    static func read(_ file: HDF5File, name: String) throws -> TrainingRun {
+        let root = file.root
+        typealias A = CheckpointLayout.Attribute
+        guard root.attributes.contains(A.format), (try? root.attributes.string(A.format)) == CheckpointLayout.formatName else {
+            throw ZooError("\(name): not a zoo checkpoint (no '\(A.format)' attribute \"\(CheckpointLayout.formatName)\")")
+        }
+        let version = try root.attributes.int64(A.formatVersion)
+        guard version <= CheckpointLayout.formatVersion, version >= 1 else {
+            throw ZooError("\(name): checkpoint format version \(version) is newer than this zoo reads (\(CheckpointLayout.formatVersion)); upgrade zoo")
+        }
+        let modelType = try ModelRegistry.model(named: try root.attributes.string(A.model))
+        let settings: TrainingSettings
+        do {
+            settings = try JSONDecoder().decode(TrainingSettings.self, from: Data(try root.attributes.string(A.training).utf8))
+        } catch let error as HDF5Error {
+            throw error
+        } catch {
+            throw ZooError("\(name): training settings are not valid: \(JSONText.describe(error))")
+        }
+        let rows = Int(try root.attributes.int64(A.imageRows)), columns = Int(try root.attributes.int64(A.imageColumns))
+        guard rows > 0, columns > 0, rows <= 4096, columns <= 4096 else { throw ZooError("\(name): image size \(rows)x\(columns) is not valid") }
+
+        var scratch = RandomGenerator(seed: 0)
+        let model = try modelType.make(hyperparametersJSON: try root.attributes.string(A.hyperparameters),
+                                       imageSize: rows * columns, generator: &scratch)
+        // The model is filled in place but only handed out if everything below succeeds.
+        let weights = try root.openGroup(CheckpointLayout.weights)
+        let expected = model.namedParameters
+        try checkNames(in: weights, expected: Set(expected.map(\.name)), file: name)
+        for (parameterName, parameter) in expected {
+            parameter.value = try readTensor(weights, parameterName, shape: parameter.shape, file: name)
+        }
+        let extra = try root.openGroup(CheckpointLayout.modelState)
+        var extraState: [String: Tensor] = [:]
+        for key in try extra.datasetNames() { extraState[key] = try readTensor(extra, key, shape: nil, file: name) }
+        do { try model.load(extraState: extraState) } catch { throw ZooError("\(name): model_state: \(error)") }
+
+        typealias T = CheckpointLayout.TrainingState
+        let state = try root.openGroup(CheckpointLayout.trainingState)
+        guard let modelRNG = RandomGenerator(state: try state.read(T.modelRNG, as: UInt64.self).values),
+              let dataRNG = RandomGenerator(state: try state.read(T.dataRNG, as: UInt64.self).values) else {
+            throw ZooError("\(name): training_state: random generator state is not four non-zero words")
+        }
+        let run = TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: modelRNG,
+                              dataGenerator: dataRNG, imageRows: rows, imageColumns: columns)
+        try readOptimizers(root, into: run, file: name)
+        run.epoch = Int(try state.attributes.int64(T.epoch))
+        run.stepInEpoch = Int(try state.attributes.int64(T.stepInEpoch))
+        run.globalStep = Int(try state.attributes.int64(T.globalStep))
+        run.partialImages = Int(try state.attributes.int64(T.partialImages))
+        run.partialSeconds = try state.attributes.double(T.partialSeconds)
+        guard run.epoch >= 0, run.stepInEpoch >= 0, run.globalStep >= 0, run.partialImages >= 0 else {
+            throw ZooError("\(name): training_state has negative counters")
+        }
+        let sums = try state.openGroup(T.partialLossSums)
+        for key in try sums.datasetNames() { run.partialLossSums[key] = try sums.read(key, as: Double.self).values.first ?? 0 }
+        run.history = try readHistory(try root.openGroup(CheckpointLayout.history), file: name)
+        return run
+    }
+
+    private static func readOptimizers(_ root: HDF5Group, into run: TrainingRun, file: String) throws {
+        let group = try root.openGroup(CheckpointLayout.optimizer)
+        try checkNames(in: group, expected: Set(run.optimizers.map(\.name)), file: file, groups: true)
+        for (optimizerName, optimizer) in run.optimizers {
+            let optimizerGroup = try group.openGroup(optimizerName)
+            let template = optimizer.state
+            var state: [String: Tensor] = [:]
+            let byParameter = Dictionary(grouping: template.keys, by: { CheckpointWriter.splitSlot($0).parameter })
+            try checkNames(in: optimizerGroup, expected: Set(byParameter.keys), file: file, groups: true)
+            for (parameter, keys) in byParameter {
+                let parameterGroup = try optimizerGroup.openGroup(parameter)
+                try checkNames(in: parameterGroup, expected: Set(keys.map { CheckpointWriter.splitSlot($0).slot }), file: file)
+                for key in keys {
+                    let slot = CheckpointWriter.splitSlot(key).slot
+                    if CheckpointLayout.integerSlots.contains(slot) {
+                        let step = try parameterGroup.read(slot, as: Int64.self)
+                        guard step.values.count == 1, step.values[0] >= 0 else {
+                            throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one non-negative integer")
+                        }
+                        state[key] = Tensor(Float(step.values[0]))
+                    } else {
+                        state[key] = try readTensor(parameterGroup, slot, shape: template[key]!.shape, file: file)
+                    }
+                }
+            }
+            do { try optimizer.load(state: state) } catch { throw ZooError("\(file): \(error)") }
+        }
+    }
+
+    private static func readHistory(_ group: HDF5Group, file: String) throws -> [EpochRecord] {
+        typealias H = CheckpointLayout.History
+        let epochs = try group.read(H.epoch, as: Int64.self).values
+        let seconds = try group.read(H.seconds, as: Double.self).values
+        func columns(_ name: String) throws -> [String: [Double]] {
+            let sub = try group.openGroup(name)
+            var result: [String: [Double]] = [:]
+            for key in try sub.datasetNames() {
+                let values = try sub.read(key, as: Double.self).values
+                guard values.count == epochs.count else { throw ZooError("\(file): history/\(name)/\(key) has \(values.count) entries for \(epochs.count) epochs") }
+                result[key] = values
+            }
+            return result
+        }
+        guard seconds.count == epochs.count else { throw ZooError("\(file): history/seconds has \(seconds.count) entries for \(epochs.count) epochs") }
+        let losses = try columns(H.losses), metrics = try columns(H.metrics)
+        return epochs.indices.map { i in
+            EpochRecord(epoch: Int(epochs[i]), losses: losses.compactMapValues { $0[i].isNaN ? nil : $0[i] },
+                        metrics: metrics.compactMapValues { $0[i].isNaN ? nil : $0[i] }, seconds: seconds[i])
+        }
+    }
+
+    /// A float32 tensor, checked for shape (when given) and for NaN or infinity.
+    private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String) throws -> Tensor {
+        let path = group.path == "/" ? "/\(key)" : "\(group.path)/\(key)"
+        guard group.kind(of: key) == .dataset else { throw ZooError("\(file): missing tensor \(path)") }
+        let dataset = try group.openDataset(key)
+        if let shape, dataset.shape != shape {
+            throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
+        }
+        let tensor = try Tensor(shape: dataset.shape) { out in
+            try dataset.read(into: UnsafeMutableBufferPointer(start: out, count: dataset.count))
+        }
+        guard tensor.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
+        return tensor
+    }
+
+    /// Fails on a missing or an unexpected member, naming it.
+    private static func checkNames(in group: HDF5Group, expected: Set<String>, file: String, groups: Bool = false) throws {
+        let present = Set(try groups ? group.groupNames() : group.datasetNames())
+        let prefix = group.path == "/" ? "/" : group.path + "/"
+        if let missing = expected.subtracting(present).sorted().first {
+            throw ZooError("\(file): missing \(groups ? "group" : "tensor") \(prefix)\(missing)")
+        }
+        if let extra = present.subtracting(expected).sorted().first {
+            throw ZooError("\(file): unexpected \(groups ? "group" : "tensor") \(prefix)\(extra) (not part of this \(CheckpointLayout.formatName))")
+        }
+    }
+}

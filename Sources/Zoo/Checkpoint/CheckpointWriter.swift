@@ -1,0 +1,81 @@
+import Foundation
+import ZooHDF5
+
+/// Writes a training run as an HDF5 checkpoint (layout: Checkpoints/FORMAT.md). The file is
+/// built in memory and then replaced atomically, so a crash never leaves a half-written file.
+public enum CheckpointWriter {
+    public static func save(_ run: TrainingRun, to path: String) throws {
+        try AtomicFile.write(try encode(run, name: path), to: path)
+    }
+
+    /// The checkpoint's bytes.
+    public static func encode(_ run: TrainingRun, name: String = "<memory>") throws -> [UInt8] {
+        let file = try HDF5File.inMemory(name: name)
+        let root = file.root
+        typealias A = CheckpointLayout.Attribute
+        try root.attributes.set(A.format, CheckpointLayout.formatName)
+        try root.attributes.set(A.formatVersion, CheckpointLayout.formatVersion)
+        try root.attributes.set(A.model, run.modelType.name)
+        try root.attributes.set(A.hyperparameters, run.model.hyperparametersJSON)
+        try root.attributes.set(A.training, JSONText.encode(run.settings))
+        try root.attributes.set(A.zooVersion, ZooVersion.current)
+        try root.attributes.set(A.created, ISO8601DateFormatter().string(from: Date()))
+        try root.attributes.set(A.imageRows, Int64(run.imageRows))
+        try root.attributes.set(A.imageColumns, Int64(run.imageColumns))
+
+        let weights = try root.createGroup(CheckpointLayout.weights)
+        for (name, parameter) in run.model.namedParameters { try write(parameter.value, name, in: weights) }
+
+        let modelState = try root.createGroup(CheckpointLayout.modelState)
+        for (name, tensor) in run.model.extraState { try write(tensor, name, in: modelState) }
+
+        let optimizers = try root.createGroup(CheckpointLayout.optimizer)
+        for (optimizerName, optimizer) in run.optimizers {
+            let group = try optimizers.createGroup(optimizerName)
+            for (key, tensor) in optimizer.state {
+                let (parameter, slot) = splitSlot(key)
+                let parameterGroup = try group.openOrCreateGroup(parameter)
+                if CheckpointLayout.integerSlots.contains(slot) {
+                    try parameterGroup.write(slot, scalar: Int64(tensor.scalar))
+                } else {
+                    try write(tensor, slot, in: parameterGroup)
+                }
+            }
+        }
+
+        typealias T = CheckpointLayout.TrainingState
+        let state = try root.createGroup(CheckpointLayout.trainingState)
+        try state.attributes.set(T.epoch, Int64(run.epoch))
+        try state.attributes.set(T.stepInEpoch, Int64(run.stepInEpoch))
+        try state.attributes.set(T.globalStep, Int64(run.globalStep))
+        try state.attributes.set(T.partialImages, Int64(run.partialImages))
+        try state.attributes.set(T.partialSeconds, run.partialSeconds)
+        try state.write(T.modelRNG, run.modelGenerator.state)
+        try state.write(T.dataRNG, run.dataGenerator.state)
+        let sums = try state.createGroup(T.partialLossSums)
+        for (name, value) in run.partialLossSums { try sums.write(name, scalar: value) }
+
+        typealias H = CheckpointLayout.History
+        let history = try root.createGroup(CheckpointLayout.history)
+        try history.write(H.epoch, run.history.map { Int64($0.epoch) })
+        try history.write(H.seconds, run.history.map(\.seconds))
+        for (groupName, values) in [(H.losses, run.history.map(\.losses)), (H.metrics, run.history.map(\.metrics))] {
+            let group = try history.createGroup(groupName)
+            for key in Set(values.flatMap(\.keys)).sorted() {
+                try group.write(key, values.map { $0[key] ?? .nan })
+            }
+        }
+        try file.flush()
+        return try file.image()
+    }
+
+    private static func write(_ tensor: Tensor, _ name: String, in group: HDF5Group) throws {
+        _ = try tensor.withUnsafeBufferPointer { try group.write(name, $0, shape: tensor.shape) }
+    }
+
+    /// "encoder.0.weight.exp_avg" → ("encoder.0.weight", "exp_avg").
+    static func splitSlot(_ key: String) -> (parameter: String, slot: String) {
+        guard let dot = key.lastIndex(of: ".") else { return (key, "") }
+        return (String(key[..<dot]), String(key[key.index(after: dot)...]))
+    }
+}
