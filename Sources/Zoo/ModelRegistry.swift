@@ -49,8 +49,8 @@ extension GenerativeModel {
 }
 
 /// JSON helpers for hyper-parameters: stable encoding and patching from command-line strings.
-enum JSONText {
-    static func encode<T: Encodable>(_ value: T) -> String {
+public enum JSONText {
+    public static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
@@ -80,7 +80,7 @@ enum JSONText {
         throw ZooError("\(what) '\(key)': cannot read '\(text)' (expected a number or a comma-separated list)")
     }
 
-    static func describe(_ error: Error) -> String {
+    public static func describe(_ error: Error) -> String {
         switch error {
         case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
             return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' should be \(type)"

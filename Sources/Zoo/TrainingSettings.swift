@@ -7,9 +7,12 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var beta2: Float
     public var seed: UInt64
     public var dataset: String
+    /// Train on the first `limit` training images only (quick trials, tests); nil for all.
+    public var limit: Int?
 
     public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Float = 1e-3,
-                beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist") {
+                beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist", limit: Int? = nil) {
+        self.limit = limit
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -29,6 +32,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         if epochs < 1 { throw ZooError("--epochs must be at least 1, got \(epochs)") }
         if batchSize < 1 { throw ZooError("--batch-size must be at least 1, got \(batchSize)") }
         if !(learningRate > 0) || !learningRate.isFinite { throw ZooError("--lr must be a positive number, got \(learningRate)") }
+        if let limit, limit < 1 { throw ZooError("--limit must be at least 1, got \(limit)") }
         if !(0..<1).contains(beta1) || !(0..<1).contains(beta2) { throw ZooError("Adam betas must be in [0, 1), got \(beta1), \(beta2)") }
     }
 }

@@ -1,1 +1,4 @@
-print("zoo")
+import ZooCLI
+import ZooModels
+
+ZooCommand.run(models: builtinModels)

@@ -154,3 +154,38 @@ public enum CheckpointReader {
         }
     }
 }
+
+/// A dataset stored in a checkpoint, as `zoo inspect` lists it.
+public struct StoredTensor: Sendable {
+    public let path: String
+    public let shape: [Int]
+    public let type: String
+    public let storedBytes: Int
+}
+
+extension CheckpointReader {
+    /// Every dataset in the file, depth first, in name order.
+    public static func listTensors(_ path: String) throws -> [StoredTensor] {
+        do {
+            let file = try HDF5File.open(path)
+            var found: [StoredTensor] = []
+            func walk(_ group: HDF5Group) throws {
+                for child in try group.children() {
+                    switch group.kind(of: child) {
+                    case .group?: try walk(try group.openGroup(child))
+                    case .dataset?:
+                        let dataset = try group.openDataset(child)
+                        found.append(StoredTensor(path: dataset.path, shape: dataset.shape,
+                                                  type: dataset.elementType?.rawValue ?? dataset.storedTypeDescription,
+                                                  storedBytes: dataset.storedBytes))
+                    default: break
+                    }
+                }
+            }
+            try walk(file.root)
+            return found
+        } catch let error as HDF5Error {
+            throw ZooError(error.description)
+        }
+    }
+}

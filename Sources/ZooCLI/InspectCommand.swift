@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Zoo
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show what a checkpoint holds: model, settings, progress, history, every tensor.")
+
+    @OptionGroup var file: CheckpointArgument
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let run = try file.load()
+        let tensors = try CheckpointReader.listTensors(file.checkpoint)
+        let parameterCount = run.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
+        if output.json {
+            Output.json([
+                "model": run.modelType.name,
+                "hyperparameters": jsonObject(run.model.hyperparametersJSON),
+                "training": jsonObject(JSONText.encode(run.settings)),
+                "epoch": run.epoch, "step_in_epoch": run.stepInEpoch, "global_step": run.globalStep,
+                "parameters": parameterCount,
+                "history": run.history.map { ["epoch": $0.epoch, "losses": $0.losses, "metrics": $0.metrics, "seconds": $0.seconds] },
+                "tensors": tensors.map { ["path": $0.path, "shape": $0.shape, "type": $0.type, "bytes": $0.storedBytes] },
+            ])
+            return
+        }
+        print("\(file.checkpoint): \(run.modelType.name) — \(run.modelType.summary)")
+        print("hyper-parameters  \(run.model.hyperparametersJSON)")
+        print("training          \(JSONText.encode(run.settings))")
+        let position = run.stepInEpoch > 0 ? ", plus \(run.stepInEpoch) steps of epoch \(run.epoch + 1)" : ""
+        print("progress          \(run.epoch)/\(run.settings.epochs) epochs\(position) (\(run.globalStep) steps)")
+        print("parameters        \(parameterCount) in \(run.model.namedParameters.count) tensors")
+        if !run.history.isEmpty {
+            print("history")
+            for record in run.history {
+                print("  epoch \(String(record.epoch).padding(toLength: 3, withPad: " ", startingAt: 0)) train \(Output.numbers(record.losses))  |  test \(Output.numbers(record.metrics))  |  \(Output.duration(record.seconds))")
+            }
+        }
+        print("tensors")
+        let width = tensors.map(\.path.count).max() ?? 0
+        for t in tensors {
+            let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
+            print("  \(t.path.padding(toLength: width, withPad: " ", startingAt: 0))  \(t.type.padding(toLength: 7, withPad: " ", startingAt: 0)) \(shape.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.storedBytes) bytes")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Zoo
+
+/// Options every compute-heavy verb takes.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: "Threads for the math (default: all cores). Same seed and threads give identical results.")
+    var threads: Int?
+
+    func apply() throws {
+        if let threads {
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            ComputeThreads.set(threads)
+        }
+    }
+}
+
+/// Where datasets come from.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Folder with the dataset's IDX files (default: $ZOO_DATA, the embedded MNIST, /usr/share/datasets).")
+    var data: String?
+
+    /// Train and test images of `name`, the training set cut to `limit` images if given.
+    func load(_ name: String, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
+        guard let dataset = DatasetName(rawValue: name) else {
+            throw ZooError("unknown dataset '\(name)'; expected one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let loaded = try ImageDataset.load(dataset, dataDirectory: data)
+        let train = ImageSet(loaded, .train), test = ImageSet(loaded, .test)
+        return (limit.map { train.prefix($0) } ?? train, test)
+    }
+}
+
+/// `--json` for reporting verbs.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+}
+
+/// A checkpoint argument, loaded with every check.
+struct CheckpointArgument: ParsableArguments {
+    @Argument(help: "A zoo checkpoint (.h5).")
+    var checkpoint: String
+
+    func load() throws -> TrainingRun { try CheckpointReader.load(checkpoint) }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Zoo
+
+/// Printing helpers shared by the verbs.
+enum Output {
+    static func json(_ value: Any) {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// "bce 78.31, kl 25.40, loss 103.71": named numbers, the total first.
+    static func numbers(_ values: [String: Double]) -> String {
+        let order = values.keys.sorted { a, b in
+            let (ra, rb) = (rank(a), rank(b))
+            return ra != rb ? ra < rb : a < b
+        }
+        return order.map { "\($0) \(format(values[$0]!))" }.joined(separator: "  ")
+    }
+
+    private static func rank(_ name: String) -> Int { ["loss": 0, "mse": 0, "d_loss": 0, "g_loss": 1][name] ?? 2 }
+
+    static func format(_ x: Double) -> String {
+        if x == 0 { return "0" }
+        let magnitude = abs(x)
+        if magnitude >= 100 { return String(format: "%.2f", x) }
+        if magnitude >= 1 { return String(format: "%.3f", x) }
+        if magnitude >= 0.001 { return String(format: "%.4f", x) }
+        return String(format: "%.3e", x)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+
+    /// Writes images [n, pixels] as a PNG grid like torchvision's `save_image`.
+    static func writeGrid(_ images: Tensor, rows: Int, columns: Int, range: PixelRange, nrow: Int = 8, to path: String) throws {
+        let grid = ImageGrid.make(images: images.scalars, count: images.shape[0], rows: rows, cols: columns,
+                                  range: range.bounds, nrow: nrow)
+        try grid.writePNG(to: path)
+        print("wrote \(path) (\(images.shape[0]) images, \(grid.width)x\(grid.height) pixels)")
+    }
+
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+}

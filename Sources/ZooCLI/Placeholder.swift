@@ -1,1 +1,0 @@
-// ZooCLI: placeholder until the module is written.

@@ -1,0 +1,46 @@
+import Foundation
+import Zoo
+
+/// Shows training as it happens: a live bar redrawn in place on a terminal, plain lines
+/// otherwise (logs, pipes, CI), and one summary line per epoch either way.
+final class ProgressReporter {
+    private let live = Output.isTerminal
+    private var lastDraw = ContinuousClock.now
+    private let width = 24
+
+    func update(_ p: TrainingProgress) {
+        guard live else { return }
+        let now = ContinuousClock.now
+        guard p.step == p.stepsPerEpoch || now - lastDraw > .milliseconds(100) else { return }
+        lastDraw = now
+        let filled = width * p.step / max(p.stepsPerEpoch, 1)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = "epoch \(p.epoch)/\(p.epochs) \(bar) \(p.step)/\(p.stepsPerEpoch)  \(Output.numbers(p.losses))  "
+            + "\(Int(p.imagesPerSecond)) img/s  ETA \(Output.duration(p.secondsLeftInEpoch))"
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + line).utf8))
+    }
+
+    func epochFinished(_ record: EpochRecord, epochs: Int, checkpoint: String) {
+        if live { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+        print("epoch \(record.epoch)/\(epochs)  train \(Output.numbers(record.losses))  |  test \(Output.numbers(record.metrics))  |  \(Output.duration(record.seconds))  → \(checkpoint)")
+        fflush(nil)
+    }
+
+    func checkpointWritten(step: Int, path: String) {
+        if !live { print("step \(step): checkpoint → \(path)") }
+    }
+}
+
+/// Trains `run` to its last epoch, writing the checkpoint at every epoch's end (and every
+/// `checkpointEvery` steps).
+func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoint path: String, checkpointEvery: Int?) throws {
+    let reporter = ProgressReporter()
+    while !run.isFinished {
+        let record = try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: checkpointEvery,
+                                        progress: reporter.update) { run in
+            try CheckpointWriter.save(run, to: path)
+            if run.stepInEpoch > 0 { reporter.checkpointWritten(step: run.globalStep, path: path) }
+        }
+        reporter.epochFinished(record, epochs: run.settings.epochs, checkpoint: path)
+    }
+}

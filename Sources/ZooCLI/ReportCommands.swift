@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import Zoo
+
+struct Encode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the latent codes of test images.",
+        discussion: "What a code means depends on the model (see `zoo list`); for the GAN it is an approximation found by gradient descent on z, and its reconstruction error is reported.")
+
+    @OptionGroup var file: CheckpointArgument
+    @Option(name: [.customShort("n"), .long], help: "How many test images.")
+    var count = 10
+    @Flag(help: "Also print what else the model knows (the VAE's log-variance, the GAN's reconstruction error).")
+    var details = false
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try compute.apply()
+        guard count >= 1 else { throw ValidationError("-n must be at least 1") }
+        let run = try file.load()
+        let test = try data.load(run.settings.dataset).test
+        let n = min(count, test.count)
+        let encoded = run.model.encodeDetails(test.tensor(0..<n, range: run.modelType.pixelRange))
+        let shown = encoded.filter { details || $0.key == "z" || $0.key == "reconstruction_mse" }
+        func row(_ tensor: Tensor, _ i: Int) -> [Float] {
+            let width = tensor.count / n
+            return Array(tensor.scalars[(i * width)..<((i + 1) * width)])
+        }
+        if output.json {
+            Output.json([
+                "model": run.modelType.name, "meaning": run.modelType.encodeDescription,
+                "images": (0..<n).map { i -> [String: Any] in
+                    var entry: [String: Any] = ["index": i, "label": Int(test.labels[i])]
+                    for (key, tensor) in shown { entry[key] = row(tensor, i).map(Double.init) }
+                    return entry
+                },
+            ])
+            return
+        }
+        print("\(run.modelType.name) codes: \(run.modelType.encodeDescription)")
+        for i in 0..<n {
+            let parts = shown.keys.sorted { $0 == "z" ? true : ($1 == "z" ? false : $0 < $1) }.map { key in
+                "\(key) [" + row(shown[key]!, i).map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]"
+            }
+            print("test image \(i) (label \(test.labels[i])): " + parts.joined(separator: "  "))
+        }
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Test-set metrics of a checkpoint (averaged per image).")
+
+    @OptionGroup var file: CheckpointArgument
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try compute.apply()
+        let run = try file.load()
+        let test = try data.load(run.settings.dataset).test
+        let metrics = TrainingRun.evaluate(run.model, modelType: run.modelType, on: test, seed: run.settings.seed)
+        if output.json {
+            Output.json(["model": run.modelType.name, "epoch": run.epoch, "dataset": run.settings.dataset, "images": test.count, "metrics": metrics])
+        } else {
+            print("\(run.modelType.name) after \(run.epoch) epochs, \(run.settings.dataset) test set (\(test.count) images): \(Output.numbers(metrics))")
+        }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the registered models, their defaults and verbs.")
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let verbs = ["train", "resume", "sample", "decode", "encode", "reconstruct", "eval", "inspect"]
+        let models = ModelRegistry.all
+        if output.json {
+            Output.json(models.map { model -> [String: Any] in
+                ["name": model.name, "summary": model.summary, "encode": model.encodeDescription,
+                 "pixel_range": model.pixelRange.rawValue, "verbs": verbs,
+                 "hyperparameters": jsonObject(model.defaultHyperparametersJSON),
+                 "training": jsonObject(JSONText.encode(model.defaultTraining))]
+            })
+            return
+        }
+        for model in models {
+            let t = model.defaultTraining
+            print("\(model.name.padding(toLength: 5, withPad: " ", startingAt: 0)) \(model.summary)")
+            print("      hyper-parameters \(model.defaultHyperparametersJSON)")
+            print("      training         epochs \(t.epochs), batch \(t.batchSize), lr \(t.learningRate), betas (\(t.beta1), \(t.beta2)), pixels in \(model.pixelRange.bounds)")
+            print("      encode           \(model.encodeDescription)")
+        }
+        print("\nverbs for every model: \(verbs.joined(separator: ", "))")
+    }
+}
+
+func jsonObject(_ text: String) -> Any { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? text }
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "data", abstract: "Show which datasets are found where, with counts and checksums.")
+
+    @OptionGroup var data: DataOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let infos = DatasetInfo.gatherAll(dataDirectory: data.data)
+        if output.json {
+            Output.json(infos.map { info -> [String: Any] in
+                var entry: [String: Any] = ["name": info.name.rawValue, "available": info.available, "searched": info.places.map(\.path)]
+                if let directory = info.directory { entry["directory"] = directory }
+                if let error = info.error { entry["error"] = error }
+                if info.available {
+                    entry["train"] = info.trainCount
+                    entry["test"] = info.testCount
+                    entry["image_size"] = [info.rows, info.cols]
+                    entry["files"] = info.files.map { ["path": $0.path, "md5": $0.md5, "md5_matches_known": $0.matchesKnown as Any] }
+                }
+                return entry
+            })
+            return
+        }
+        for info in infos {
+            guard info.available, let directory = info.directory else {
+                print("\(info.name.rawValue): not found — \(info.error ?? "")")
+                continue
+            }
+            print("\(info.name.rawValue): \(directory)")
+            print("  train \(info.trainCount) images, test \(info.testCount), \(info.rows)x\(info.cols) pixels")
+            for f in info.files {
+                let check = f.matchesKnown.map { $0 ? "ok" : "MISMATCH" } ?? "no reference"
+                print("  \((f.path as NSString).lastPathComponent)  md5 \(f.md5) (\(check))")
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import Zoo
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model, writing a checkpoint at the end of every epoch.",
+        discussion: "Defaults reproduce the reference lab for each model; `zoo list` shows them.")
+
+    @Argument(help: "The model to train (see `zoo list`).")
+    var model: String
+
+    @Option(help: "mnist or fashion-mnist.")
+    var dataset = "mnist"
+    @Option(help: "Epochs to train.")
+    var epochs: Int?
+    @Option(help: "Images per step.")
+    var batchSize: Int?
+    @Option(help: "Adam learning rate.")
+    var lr: Float?
+    @Option(help: "Latent size.")
+    var latent: Int?
+    @Option(help: "Hidden layer widths, comma-separated (e.g. 512,256).")
+    var hidden: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Any other hyper-parameter, as key=value (repeatable).", valueName: "key=value"))
+    var settings: [String] = []
+    @Option(help: "Random seed for weights, shuffling and noise.")
+    var seed: UInt64 = 0
+    @Option(help: "Checkpoint file to write (default: MODEL.h5).")
+    var out: String?
+    @Option(help: "Also write the checkpoint every N steps.")
+    var checkpointEvery: Int?
+    @Option(help: "Train on the first N training images only (quick trials).")
+    var limit: Int?
+    @Flag(help: "Overwrite the output checkpoint if it exists.")
+    var force = false
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try compute.apply()
+        let modelType = try ModelRegistry.model(named: model)
+        var overrides: [String: String] = [:]
+        if let latent { overrides["latent"] = String(latent) }
+        if let hidden { overrides["hidden"] = hidden }
+        for setting in settings {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--set expects key=value, got '\(setting)'") }
+            overrides[parts[0]] = parts[1]
+        }
+        var training = modelType.defaultTraining
+        training.dataset = dataset
+        training.seed = seed
+        training.limit = limit
+        if let epochs { training.epochs = epochs }
+        if let batchSize { training.batchSize = batchSize }
+        if let lr { training.learningRate = lr }
+        try training.validate()
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
+
+        let path = out ?? "\(modelType.name).h5"
+        if FileManager.default.fileExists(atPath: path) && !force {
+            throw ZooError("\(path) already exists; continue it with `zoo resume \(path)`, or pass --force to start over")
+        }
+        let images = try data.load(dataset, limit: limit)
+        let run = try TrainingRun.start(modelType, hyperparametersJSON: try modelType.hyperparametersJSON(overriding: overrides),
+                                        settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
+        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(training.epochs) epochs, batch \(training.batchSize), lr \(training.learningRate), \(ComputeThreads.count) threads)")
+        print("hyper-parameters \(run.model.hyperparametersJSON)")
+        try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
+    }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Continue training from a checkpoint, exactly where it stopped.",
+        discussion: "With the same thread count the result is bit-identical to an uninterrupted run.")
+
+    @OptionGroup var file: CheckpointArgument
+    @Option(help: "Total epochs to reach (default: the checkpoint's target).")
+    var epochs: Int?
+    @Option(help: "Also write the checkpoint every N steps.")
+    var checkpointEvery: Int?
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        try compute.apply()
+        let run = try file.load()
+        if let epochs {
+            guard epochs > run.epoch || (epochs == run.epoch && run.stepInEpoch > 0) else {
+                throw ZooError("\(file.checkpoint) has already trained \(run.epoch) epochs; pass --epochs N with N > \(run.epoch)")
+            }
+            run.settings.epochs = epochs
+        }
+        if run.isFinished {
+            throw ZooError("\(file.checkpoint) finished its \(run.settings.epochs) epochs; pass --epochs N with N > \(run.epoch) to train more")
+        }
+        let images = try data.load(run.settings.dataset, limit: run.settings.limit)
+        print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(run.settings.epochs) epochs)")
+        try drive(run, data: images, checkpoint: file.checkpoint, checkpointEvery: checkpointEvery)
+    }
+}
