@@ -54,6 +54,18 @@ public struct Canvas: Sendable {
 
     mutating func resetClip() { clip = (0, 0, width, height) }
 
+    /// Limits drawing to a rectangle (within the canvas).
+    mutating func setClip(x: Int, y: Int, w: Int, h: Int) {
+        let x0 = min(max(x, 0), width), y0 = min(max(y, 0), height)
+        let x1 = min(max(x + max(w, 0), x0), width), y1 = min(max(y + max(h, 0), y0), height)
+        clip = (x0, y0, x1 - x0, y1 - y0)
+    }
+
+    /// Coordinates far outside any canvas (a wild data point) are not drawn rather than
+    /// converted to Int, which would trap.
+    @inline(__always)
+    static func drawable(_ v: Double) -> Bool { v.isFinite && abs(v) < 1e7 }
+
     @inline(__always)
     func inClip(_ x: Int, _ y: Int) -> Bool {
         x >= clip.x && x < clip.x + clip.w && y >= clip.y && y < clip.y + clip.h
@@ -79,9 +91,11 @@ public struct Canvas: Sendable {
     }
 
     public mutating func fillRect(x: Int, y: Int, w: Int, h: Int, _ c: RGB) {
-        guard w > 0, h > 0 else { return }
-        for yy in max(y, clip.y) ..< min(y + h, clip.y + clip.h) {
-            for xx in max(x, clip.x) ..< max(max(x, clip.x), min(x + w, clip.x + clip.w)) { set(xx, yy, c) }
+        let x0 = max(x, clip.x), x1 = min(x + w, clip.x + clip.w)
+        let y0 = max(y, clip.y), y1 = min(y + h, clip.y + clip.h)
+        guard x0 < x1, y0 < y1 else { return }
+        for yy in y0 ..< y1 {
+            for xx in x0 ..< x1 { set(xx, yy, c) }
         }
     }
 
@@ -111,13 +125,13 @@ public struct Canvas: Sendable {
     /// Antialiased connected segments. Coverage is the maximum over the segments (not their
     /// sum), so joints are not darker than the line; a non-finite point breaks the line.
     public mutating func polyline(_ points: [(Double, Double)], _ c: RGB, width lineWidth: Double = 2, alpha: Double = 1) {
-        guard !points.isEmpty else { return }
+        guard !points.isEmpty, clip.w > 0, clip.h > 0, lineWidth > 0, lineWidth < 1000 else { return }
         let half = lineWidth / 2
         var coverage = [Float](repeating: 0, count: clip.w * clip.h)
         var touched = false
         var previous: (Double, Double)?
         for p in points {
-            guard p.0.isFinite, p.1.isFinite else { previous = nil; continue }
+            guard Canvas.drawable(p.0), Canvas.drawable(p.1) else { previous = nil; continue }
             let (x0, y0) = previous ?? p
             previous = p
             let (x1, y1) = p
@@ -149,7 +163,7 @@ public struct Canvas: Sendable {
 
     /// A filled antialiased disc.
     public mutating func disc(_ cx: Double, _ cy: Double, radius: Double, _ c: RGB, alpha: Double = 1) {
-        guard cx.isFinite, cy.isFinite else { return }
+        guard Canvas.drawable(cx), Canvas.drawable(cy), radius > 0, radius < 1000, clip.w > 0, clip.h > 0 else { return }
         let minX = max(clip.x, Int((cx - radius - 1).rounded(.down)))
         let maxX = min(clip.x + clip.w - 1, Int((cx + radius + 1).rounded(.up)))
         let minY = max(clip.y, Int((cy - radius - 1).rounded(.down)))

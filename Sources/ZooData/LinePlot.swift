@@ -78,7 +78,7 @@ public struct LinePlot: Sendable {
         canvas.drawAxes(area: area, xAxis: xAxis, yAxis: yAxis, title: title, xLabel: xLabel, yLabel: yLabel, style: style)
 
         // The data, clipped to the inside of the frame.
-        canvas.clip = (area.x + 1, area.y + 1, area.w - 2, area.h - 2)
+        canvas.setClip(x: area.x + 1, y: area.y + 1, w: area.w - 2, h: area.h - 2)
         let lineWidth = 1.25 * Double(style.scale)
         var legend: [(String, RGB)] = []
         var drawn: [[(Double, Double)]] = []
@@ -119,11 +119,11 @@ public struct LinePlot: Sendable {
         for line in lines {
             var previous: (Double, Double)?
             for p in line {
-                guard p.0.isFinite, p.1.isFinite else { previous = nil; continue }
+                guard Canvas.drawable(p.0), Canvas.drawable(p.1) else { previous = nil; continue }
                 let (x0, y0) = previous ?? p
                 previous = p
                 // Points every ~3 pixels along each segment.
-                let steps = max(1, Int((abs(p.0 - x0) + abs(p.1 - y0)) / 3))
+                let steps = min(10_000, max(1, Int((abs(p.0 - x0) + abs(p.1 - y0)) / 3)))
                 for k in 0 ... steps {
                     let t = Double(k) / Double(steps)
                     let x = x0 + t * (p.0 - x0), y = y0 + t * (p.1 - y0)

@@ -23,7 +23,9 @@ struct Axis {
     /// A linear axis around [min, max] with a 4% margin and about `target` ticks.
     static func linear(_ min: Double, _ max: Double, target: Int) -> Axis {
         var lo = min, hi = max
-        if !(lo.isFinite && hi.isFinite) { (lo, hi) = (0, 1) }
+        if !(lo.isFinite && hi.isFinite) || lo > hi { (lo, hi) = (0, 1) }
+        // Stay clear of overflow in the arithmetic below; such values are not plotted meaningfully anyway.
+        (lo, hi) = (Swift.min(Swift.max(lo, -1e300), 1e300), Swift.max(Swift.min(hi, 1e300), -1e300))
         if hi - lo <= Swift.max(abs(lo), abs(hi)) * 1e-12 {
             // A constant (or a single point): a window around it.
             let d = lo == 0 ? 1 : abs(lo) * 0.1
@@ -33,12 +35,12 @@ struct Axis {
             (lo, hi) = (lo - pad, hi + pad)
         }
         let step = niceStep((hi - lo) / Double(Swift.max(2, target)))
-        var ticks: [Double] = []
-        var k = (lo / step).rounded(.up)
-        while k * step <= hi + step * 1e-9 {
-            ticks.append(k * step == 0 ? 0 : k * step)
-            k += 1
+        let first = (lo / step).rounded(.up), last = (hi / step + 1e-9).rounded(.down)
+        guard step.isFinite, step > 0, first.isFinite, last.isFinite, last - first < 1000 else {
+            // Nothing nice fits (a span near the limits of Double): label the ends.
+            return Axis(lo: lo, hi: hi, log: false, ticks: [lo, hi], labels: [lo, hi].map { String(format: "%.3g", $0) })
         }
+        let ticks = stride(from: first, through: last, by: 1).map { $0 * step == 0 ? 0 : $0 * step }
         let maxAbs = ticks.map(abs).max() ?? 0
         return Axis(lo: lo, hi: hi, log: false, ticks: ticks, labels: ticks.map { format($0, step: step, maxAbs: maxAbs) })
     }
@@ -47,6 +49,8 @@ struct Axis {
     static func logarithmic(_ min: Double, _ max: Double) -> Axis {
         var lo = min > 0 && min.isFinite ? Foundation.log10(min) : 0
         var hi = max > 0 && max.isFinite ? Foundation.log10(max) : lo + 1
+        // Denormals and the top of Double's range have no usable powers of ten around them.
+        (lo, hi) = (Swift.min(Swift.max(lo, -300), 300), Swift.min(Swift.max(hi, -300), 300))
         if hi - lo < 1e-9 { (lo, hi) = (lo - 0.5, hi + 0.5) }
         let pad = (hi - lo) * 0.04
         (lo, hi) = (lo - pad, hi + pad)
@@ -96,6 +100,7 @@ struct Axis {
     /// 1/2/5 x 10^k); very large or small numbers use a short exponent form, "2e-5" or "1.5e6".
     static func format(_ v: Double, step: Double, maxAbs: Double) -> String {
         if v == 0 { return "0" }
+        guard v.isFinite, step.isFinite, step > 0, maxAbs.isFinite, maxAbs > 0 else { return String(format: "%.3g", v) }
         if maxAbs >= 1e6 || maxAbs < 1e-3 {
             let e = Int((Foundation.log10(maxAbs) + 1e-9).rounded(.down))
             let scale = Foundation.pow(10, Double(e))

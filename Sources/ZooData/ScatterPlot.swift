@@ -61,7 +61,7 @@ public struct ScatterPlot: Sendable {
         let area = (x: left, y: top, w: plotWidth, h: plotHeight)
 
         canvas.drawAxes(area: area, xAxis: xAxis, yAxis: yAxis, title: title, xLabel: xLabel, yLabel: yLabel, style: style)
-        canvas.clip = (area.x + 1, area.y + 1, area.w - 2, area.h - 2)
+        canvas.setClip(x: area.x + 1, y: area.y + 1, w: area.w - 2, h: area.h - 2)
         for i in xs.indices {
             let px = Double(area.x) + xAxis.fraction(xs[i]) * Double(area.w - 1) + 0.5
             let py = Double(area.y + area.h - 1) - yAxis.fraction(ys[i]) * Double(area.h - 1) + 0.5

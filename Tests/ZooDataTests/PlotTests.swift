@@ -76,6 +76,10 @@ final class PlotTests: XCTestCase {
         _ = odd.render()
         _ = LinePlot(title: "empty").render()
         _ = LinePlot(width: 120, height: 80, series: [.init(name: "", xs: [0, 1], ys: [5, 5])]).render()
+        // Extreme values and canvases too small for the layout.
+        _ = LinePlot(series: [.init(name: "wild", xs: [0, 1e-300, 2, 3], ys: [1e308, -1e308, 5, .greatestFiniteMagnitude])]).render()
+        _ = LinePlot(logY: true, series: [.init(name: "tiny", xs: [0, 1], ys: [1e-320, 1e300])]).render()
+        _ = LinePlot(title: "x", width: 12, height: 9, series: [.init(name: "a", xs: [0, 1], ys: [0, 1])]).render()
     }
 
     /// A cheap 2-D view of MNIST (ink left/right and top/bottom): the classes form rough clusters.
@@ -108,6 +112,8 @@ final class PlotTests: XCTestCase {
         })
         for c in RGB.palette { XCTAssertTrue(colors.contains(c), "\(c)") }
         _ = ScatterPlot(xs: [], ys: [], labels: []).render()
+        _ = ScatterPlot(xs: [1e300, -1e300, 0], ys: [0, 1, -.greatestFiniteMagnitude], labels: [0, 1, 2]).render()
+        _ = ScatterPlot(xs: [0, 1], ys: [0, 1], labels: [0, 1], title: "t", width: 8, height: 8).render()
         _ = ScatterPlot(xs: [1, .nan], ys: [1, 2], labels: [3, 12], classNames: ["a"]).render()
     }
 
