@@ -29,9 +29,12 @@ public enum IDX {
     /// Reads an IDX file, gzip-compressed or not (decided by its first bytes, not its name).
     /// `rank`, when given, is the number of dimensions the caller needs (3 for images, 1 for labels).
     public static func read(path: String, rank: Int? = nil) throws -> IDXFile {
-        let raw = try FileIO.read(path)
-        guard !raw.isEmpty else { throw DataError(.emptyFile, "\(path): empty file, expected IDX data") }
-        return try parse(Gzip.decompressIfGzip(raw, source: path), source: path, rank: rank)
+        var bytes = try FileIO.read(path)
+        guard !bytes.isEmpty else { throw DataError(.emptyFile, "\(path): empty file, expected IDX data") }
+        if Gzip.isGzip(bytes) { bytes = try Gzip.decompress(bytes, source: path) }
+        // `consume` hands over the only reference, so parse strips the header in place
+        // instead of copying 47 MB.
+        return try parse(consume bytes, source: path, rank: rank)
     }
 
     /// Parses the bytes of an uncompressed IDX file. `source` names it in error messages.

@@ -7,9 +7,10 @@ import CZlib
 /// An 8-bit image: `channels` is 1 (gray) or 3 (RGB); `pixels` holds height rows of
 /// width * channels bytes, top row first.
 public struct PixelImage: Sendable, Equatable {
-    public var width: Int
-    public var height: Int
-    public var channels: Int
+    public let width: Int
+    public let height: Int
+    public let channels: Int
+    /// Mutable for drawing on an image; its size must not change.
     public var pixels: [UInt8]
 
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
