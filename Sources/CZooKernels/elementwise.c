@@ -48,11 +48,11 @@ ZOO_VECTORIZED void zoo_broadcast_rows(const float *v, long rows, long cols, flo
 ZOO_VECTORIZED void zoo_adam(float *p, const float *g, float *m, float *v, long n, float lr, float beta1,
                              float beta2, float eps, float bias_correction1, float bias_correction2) {
     float step_size = lr / bias_correction1;
-    float bias_correction2_sqrt = sqrtf(bias_correction2);
+    float bias_correction2_sqrt = __builtin_elementwise_sqrt(bias_correction2);
     FOR_EACH {
         m[i] = m[i] + (1.0f - beta1) * (g[i] - m[i]);
         v[i] = v[i] * beta2 + (1.0f - beta2) * g[i] * g[i];
-        float denom = sqrtf(v[i]) / bias_correction2_sqrt + eps;
+        float denom = __builtin_elementwise_sqrt(v[i]) / bias_correction2_sqrt + eps;  // no errno: vectorizes
         p[i] = p[i] - step_size * (m[i] / denom);
     }
 }

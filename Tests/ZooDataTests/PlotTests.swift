@@ -78,7 +78,7 @@ final class PlotTests: XCTestCase {
         _ = LinePlot(width: 120, height: 80, series: [.init(name: "", xs: [0, 1], ys: [5, 5])]).render()
         // Extreme values and canvases too small for the layout.
         _ = LinePlot(series: [.init(name: "wild", xs: [0, 1e-300, 2, 3], ys: [1e308, -1e308, 5, .greatestFiniteMagnitude])]).render()
-        _ = LinePlot(logY: true, series: [.init(name: "tiny", xs: [0, 1], ys: [1e-320, 1e300])]).render()
+        _ = LinePlot(logY: true, series: [.init(name: "tiny", xs: [0, 1], ys: [Double.leastNormalMagnitude / 1e8, 1e300])]).render()
         _ = LinePlot(title: "x", width: 12, height: 9, series: [.init(name: "a", xs: [0, 1], ys: [0, 1])]).render()
     }
 
