@@ -9,6 +9,11 @@
 void zoo_set_num_threads(int n);
 int zoo_num_threads(void);
 
+// Runs body(context, begin, end) over slices of [0, n) on the thread team; serially when n is
+// below two grains of work. Slices are fixed by n and the thread count (deterministic).
+typedef void (*zoo_range_fn)(void *context, long begin, long end);
+void zoo_parallel_for(long n, long grain, zoo_range_fn body, void *context);
+
 // y = f(x), elementwise. x and y may alias.
 void zoo_exp(const float *x, float *y, long n);
 void zoo_log(const float *x, float *y, long n);
