@@ -1,4 +1,12 @@
 import CDNNL
+import Synchronization
+
+/// The shape of one GEMM call: C[m, n] = op(A)[m, k] · op(B)[k, n].
+public struct GEMMShape: Hashable, Sendable, Codable {
+    public let m: Int, n: Int, k: Int
+    public let transposeA: Bool, transposeB: Bool
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
 
 /// Matrix products through oneDNN's `dnnl_sgemm` (row-major): C = op(A)·op(B) + beta·C.
 /// Transposes are flags to the GEMM, never copies.
@@ -23,6 +31,7 @@ public enum GEMM {
         precondition(k == kB, "matmul inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "")")
         precondition(c.shape == [m, n], "matmul output \(c.shape) is not [\(m), \(n)]")
         if m == 0 || n == 0 { return }
+        recording.withLock { $0?.append(GEMMShape(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)) }
         if k == 0 {
             c.withUnsafeMutableBufferPointer { c in for i in c.indices { c[i] = beta == 0 ? 0 : c[i] * beta } }
             return
@@ -40,5 +49,16 @@ public enum GEMM {
                 }
             }
         }
+    }
+
+    private static let recording = Mutex<[GEMMShape]?>(nil)
+
+    /// Every GEMM `body` performs, in order: what a benchmark replays to find the GEMM limit
+    /// of a model's training step.
+    public static func shapes(during body: () throws -> Void) rethrows -> [GEMMShape] {
+        recording.withLock { $0 = [] }
+        defer { recording.withLock { $0 = nil } }
+        try body()
+        return recording.withLock { $0 ?? [] }
     }
 }

@@ -1,0 +1,20 @@
+// swift-tools-version: 6.0
+import PackageDescription
+import Foundation
+
+// SwiftPM names a path dependency after its folder, so the zoo checkout may be "zoo", "main", ...
+let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
+
+// The speed benchmark: a separate package so the product itself carries no benchmark code.
+// Run it through ./run (see README.md here), which builds it in release mode.
+let package = Package(
+    name: "zoo-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(name: "zoo-bench", dependencies: [
+            .product(name: "Zoo", package: zoo),
+            .product(name: "ZooModels", package: zoo),
+        ]),
+    ]
+)

@@ -1,0 +1,100 @@
+import Foundation
+import ZooModels
+
+// zoo-bench: one measurement per process, printed as one JSON line for ./run to collect.
+//   zoo-bench train MODEL EPOCHS BATCH THREADS   seconds per epoch (data preloaded as bytes)
+//   zoo-bench gemm MODEL BATCH THREADS           the GEMM limit: a step's own GEMMs replayed alone
+//   zoo-bench sample MODEL COUNT THREADS         in-process generation time of COUNT images
+
+ModelRegistry.register(builtinModels)
+let arguments = CommandLine.arguments
+guard arguments.count == 6 || arguments.count == 5 else {
+    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS\n".utf8))
+    exit(2)
+}
+let mode = arguments[1], modelType = try ModelRegistry.model(named: arguments[2])
+let numbers = arguments[3...].map { Int($0)! }
+ComputeThreads.set(numbers.last!)
+
+func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+func emit(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+}
+func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+func now() -> Double { Date().timeIntervalSinceReferenceDate }
+
+let mnist = try ImageDataset.load(.mnist)
+let train = ImageSet(mnist, .train), test = ImageSet(mnist, .test)
+
+switch mode {
+case "train":
+    var settings = modelType.defaultTraining
+    settings.epochs = numbers[0]
+    settings.batchSize = numbers[1]
+    let run = try TrainingRun.start(modelType, hyperparametersJSON: modelType.defaultHyperparametersJSON, settings: settings)
+    var seconds: [Double] = []
+    var last: EpochRecord?
+    while !run.isFinished {
+        let record = try run.trainEpoch(train: train, test: test.prefix(1000))
+        seconds.append(record.seconds)
+        last = record
+    }
+    emit(["model": modelType.name, "threads": numbers[2], "batch": numbers[1], "epoch_seconds": seconds,
+          "images_per_epoch": train.count, "peak_mib": peakMemoryMiB(), "losses": last?.losses ?? [:]])
+
+case "gemm":
+    var settings = modelType.defaultTraining
+    settings.batchSize = numbers[0]
+    let run = try TrainingRun.start(modelType, hyperparametersJSON: modelType.defaultHyperparametersJSON, settings: settings)
+    let batch = train.tensor(0..<settings.batchSize, range: modelType.pixelRange)
+    var generator = RandomGenerator(seed: 1)
+    let optimizers = run.optimizers.map(\.optimizer)
+    let shapes = GEMM.shapes { _ = run.model.trainStep(batch, optimizers: optimizers, generator: &generator) }
+    // Replay exactly those products on preallocated operands: what the step would cost if
+    // everything but the GEMMs were free.
+    let operands = shapes.map { s -> (Tensor, Tensor, Tensor) in
+        (Tensor(shape: s.transposeA ? [s.k, s.m] : [s.m, s.k], repeating: 0.01),
+         Tensor(shape: s.transposeB ? [s.n, s.k] : [s.k, s.n], repeating: 0.02),
+         Tensor(shape: [s.m, s.n], repeating: 0))
+    }
+    var outputs = operands.map(\.2)
+    func replay() {
+        for (i, s) in shapes.enumerated() {
+            GEMM.accumulate(operands[i].0, operands[i].1, transposeA: s.transposeA, transposeB: s.transposeB, into: &outputs[i], beta: 0)
+        }
+    }
+    for _ in 0..<20 { replay() }
+    var times: [Double] = []
+    for _ in 0..<15 {
+        let start = now()
+        for _ in 0..<10 { replay() }
+        times.append((now() - start) / 10)
+    }
+    let perStep = median(times)
+    let flops = shapes.reduce(0) { $0 + $1.flops }
+    let steps = (train.count + settings.batchSize - 1) / settings.batchSize
+    emit(["model": modelType.name, "threads": numbers[1], "batch": numbers[0], "gemms_per_step": shapes.count,
+          "gflop_per_epoch": flops * Double(steps) / 1e9, "gemm_seconds_per_epoch": perStep * Double(steps),
+          "gemm_gflops": flops / perStep / 1e9])
+
+case "sample":
+    var generator = RandomGenerator(seed: 1)
+    let model = try modelType.make(hyperparametersJSON: modelType.defaultHyperparametersJSON, imageSize: 784, generator: &generator)
+    for _ in 0..<50 { _ = model.sample(numbers[0], generator: &generator) }
+    var times: [Double] = []
+    for _ in 0..<200 {
+        let start = now()
+        _ = model.sample(numbers[0], generator: &generator)
+        times.append(now() - start)
+    }
+    emit(["model": modelType.name, "threads": numbers[1], "count": numbers[0], "sample_ms": median(times) * 1000])
+
+default:
+    FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
+    exit(2)
+}
