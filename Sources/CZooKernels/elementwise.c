@@ -63,6 +63,10 @@ ELEMENTWISE(affine, GRAIN_SIMPLE, (const float *x, float scale, float offset, fl
 ELEMENTWISE(add_scaled, GRAIN_SIMPLE, (const float *x, const float *y, float scale, float *z, long n), out[i] = a[i] + b[i] * s,
             .a = x, .b = y, .out = z, .s = scale)
 
+ZOO_VECTORIZED void zoo_bytes_to_floats(const unsigned char *bytes, float scale, float offset, float *out, long n) {
+    for (long i = 0; i < n; i++) out[i] = (float)bytes[i] * scale + offset;
+}
+
 ZOO_VECTORIZED void zoo_broadcast_rows(const float *v, long rows, long cols, float *c) {
     for (long r = 0; r < rows; r++)
         for (long j = 0; j < cols; j++) c[r * cols + j] = v[j];

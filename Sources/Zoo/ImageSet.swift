@@ -1,3 +1,5 @@
+import CZooKernels
+
 /// Images kept as bytes (a quarter of the memory of floats) with their labels; batches are
 /// converted to float tensors only when they are used.
 public struct ImageSet: Sendable {
@@ -24,14 +26,12 @@ public struct ImageSet: Sendable {
     /// Images `indices` as a float tensor [indices.count, rows·columns] in `range`.
     public func tensor<C: Collection<Int>>(_ indices: C, range: PixelRange) -> Tensor {
         let size = imageSize
-        let table = range == .unit ? Self.unitTable : Self.symmetricTable
+        // [0, 255] → [0, 1] or [-1, 1]
+        let (scale, offset): (Float, Float) = range == .unit ? (1 / 255, 0) : (2 / 255, -1)
         return Tensor(shape: [indices.count, size]) { out in
             pixels.withUnsafeBufferPointer { source in
-                table.withUnsafeBufferPointer { lookup in
-                    for (row, index) in indices.enumerated() {
-                        let from = source.baseAddress! + index * size, to = out + row * size
-                        for j in 0..<size { to[j] = lookup[Int(from[j])] }
-                    }
+                for (row, index) in indices.enumerated() {
+                    zoo_bytes_to_floats(source.baseAddress! + index * size, scale, offset, out + row * size, size)
                 }
             }
         }
@@ -42,9 +42,6 @@ public struct ImageSet: Sendable {
     public func batches(size: Int, order: [Int]? = nil, range: PixelRange) -> ImageBatches {
         ImageBatches(images: self, order: order ?? Array(0..<count), batchSize: size, range: range)
     }
-
-    private static let unitTable: [Float] = (0..<256).map { Float($0) / 255 }
-    private static let symmetricTable: [Float] = (0..<256).map { Float($0) / 127.5 - 1 }
 }
 
 /// A pass over an image set in mini-batches.

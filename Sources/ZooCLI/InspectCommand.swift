@@ -7,9 +7,12 @@ struct Inspect: ParsableCommand {
 
     @OptionGroup var file: CheckpointArgument
     @OptionGroup var output: OutputOptions
+    @Option(help: "Also plot the training and test losses per epoch into this PNG.")
+    var plot: String?
 
     func run() throws {
         let run = try file.load()
+        if let plot { try plotHistory(run, to: plot) }
         let tensors = try CheckpointReader.listTensors(file.checkpoint)
         let parameterCount = run.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
         if output.json {
@@ -43,4 +46,20 @@ struct Inspect: ParsableCommand {
             print("  \(t.path.padding(toLength: width, withPad: " ", startingAt: 0))  \(t.type.padding(toLength: 7, withPad: " ", startingAt: 0)) \(shape.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.storedBytes) bytes")
         }
     }
+}
+
+/// Train and test curves of every loss the model reports, one line each.
+func plotHistory(_ run: TrainingRun, to path: String) throws {
+    guard !run.history.isEmpty else { throw ZooError("no finished epoch to plot yet") }
+    var chart = LinePlot(title: "\(run.modelType.name) on \(run.settings.dataset)", xLabel: "epoch", yLabel: "loss per image")
+    let epochs = run.history.map { Double($0.epoch) }
+    let names = Set(run.history.flatMap { $0.losses.keys }).filter { !["d_real", "d_fake", "bce", "kl"].contains($0) }.sorted()
+    for name in names {
+        chart.add("train \(name)", xs: epochs, ys: run.history.map { $0.losses[name] ?? .nan })
+        if run.history.allSatisfy({ $0.metrics[name] != nil }) {
+            chart.add("test \(name)", xs: epochs, ys: run.history.map { $0.metrics[name]! })
+        }
+    }
+    try chart.write(to: path)
+    print("wrote \(path)")
 }

@@ -8,21 +8,35 @@ struct Encode: ParsableCommand {
         discussion: "What a code means depends on the model (see `zoo list`); for the GAN it is an approximation found by gradient descent on z, and its reconstruction error is reported.")
 
     @OptionGroup var file: CheckpointArgument
-    @Option(name: [.customShort("n"), .long], help: "How many test images.")
-    var count = 10
+    @Option(name: [.customShort("n"), .long], help: "How many test images (default 10, or 5000 with --plot).")
+    var count: Int?
     @Flag(help: "Also print what else the model knows (the VAE's log-variance, the GAN's reconstruction error).")
     var details = false
+    @Option(help: "Write a scatter plot of the first two latent dimensions, colored by label, to this PNG instead of printing.")
+    var plot: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
     func run() throws {
         try compute.apply()
-        guard count >= 1 else { throw ValidationError("-n must be at least 1") }
+        let wanted = count ?? (plot == nil ? 10 : 5000)
+        guard wanted >= 1 else { throw ValidationError("-n must be at least 1") }
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
-        let n = min(count, test.count)
-        let encoded = run.model.encodeDetails(test.tensor(0..<n, range: run.modelType.pixelRange))
+        let n = min(wanted, test.count)
+        let images = test.tensor(0..<n, range: run.modelType.pixelRange)
+        if let plot {
+            let z = run.model.encode(images).scalars, d = run.model.latentSize
+            guard d >= 2 else { throw ZooError("--plot needs a latent space of at least 2 dimensions; \(file.checkpoint) has \(d)") }
+            let dataset = DatasetName(rawValue: run.settings.dataset)
+            try ScatterPlot(xs: (0..<n).map { Double(z[$0 * d]) }, ys: (0..<n).map { Double(z[$0 * d + 1]) },
+                            labels: test.labels.prefix(n).map(Int.init), classNames: dataset?.classNames,
+                            title: "\(run.modelType.name) latent space: \(n) test images", xLabel: "z[0]", yLabel: "z[1]").write(to: plot)
+            print("wrote \(plot) (\(n) test images\(d > 2 ? ", first 2 of \(d) dimensions" : ""))")
+            return
+        }
+        let encoded = run.model.encodeDetails(images)
         let shown = encoded.filter { details || $0.key == "z" || $0.key == "reconstruction_mse" }
         func row(_ tensor: Tensor, _ i: Int) -> [Float] {
             let width = tensor.count / n

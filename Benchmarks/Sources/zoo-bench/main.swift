@@ -76,6 +76,18 @@ case "gemm":
         times.append((now() - start) / 10)
     }
     let perStep = median(times)
+    if ProcessInfo.processInfo.environment["ZOO_BENCH_VERBOSE"] != nil {
+        for (i, s) in shapes.enumerated() {
+            var samples: [Double] = []
+            for _ in 0..<50 {
+                let start = now()
+                GEMM.accumulate(operands[i].0, operands[i].1, transposeA: s.transposeA, transposeB: s.transposeB, into: &outputs[i], beta: 0)
+                samples.append(now() - start)
+            }
+            let t = median(samples)
+            FileHandle.standardError.write(Data("\(s.transposeA ? "T" : "N")\(s.transposeB ? "T" : "N") m \(s.m) n \(s.n) k \(s.k): \(String(format: "%.1f", t * 1e6)) µs, \(String(format: "%.0f", s.flops / t / 1e9)) GFLOP/s\n".utf8))
+        }
+    }
     let flops = shapes.reduce(0) { $0 + $1.flops }
     let steps = (train.count + settings.batchSize - 1) / settings.batchSize
     emit(["model": modelType.name, "threads": numbers[1], "batch": numbers[0], "gemms_per_step": shapes.count,

@@ -46,6 +46,9 @@ double zoo_sum(const float *x, long n);
 void zoo_sum_rows(const float *x, long rows, long cols, float *out);
 // out[i] = sum_j x[i*cols + j]
 void zoo_sum_cols(const float *x, long rows, long cols, float *out);
+// out[i] = bytes[i] * scale + offset: pixels to floats in a model's range.
+void zoo_bytes_to_floats(const unsigned char *bytes, float scale, float offset, float *out, long n);
+
 // Each row of c (rows x cols) set to v (cols): the start of a fused GEMM + bias.
 void zoo_broadcast_rows(const float *v, long rows, long cols, float *c);
 
