@@ -172,7 +172,7 @@ public struct HDF5Attributes {
     // MARK: - Helpers
 
     private func location(_ name: String) -> Location {
-        Location(file: handle.file.name, object: handle.path + " @" + name)
+        Location(file: handle.file.name, object: handle.path + "@" + name)
     }
 
     private func requireExists(_ name: String) throws(HDF5Error) {

@@ -212,7 +212,10 @@ public final class HDF5Group {
         try createParents(of: path)
         let id = try createDataset(path, T.hdf5ElementType, shape: shape, options: options, location)
         let dataset = try HDF5Dataset(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
-        if count > 0, let base = values.baseAddress {
+        if canWriteSingleChecksummedChunk(shape: shape, elementSize: T.hdf5ElementType.size, options: options) {
+            try writeSingleChecksummedChunk(id, UnsafeRawBufferPointer(values), rank: shape.count,
+                                            file: handle.file, location)
+        } else if count > 0, let base = values.baseAddress {
             try location.check(
                 H5Dwrite(id, T.hdf5ElementType.memoryType, zoo_h5s_all(), zoo_h5s_all(), zoo_h5p_default(), base),
                 "cannot write dataset")
