@@ -33,6 +33,7 @@ public final class HDF5Group {
         zoo_h5_prepare()
         try handle.requireWritable()
         let location = handle.location.child(path)
+        try requireName(path, location)
         if exists(path) { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createGroupID(path, location)
@@ -46,6 +47,11 @@ public final class HDF5Group {
         try location.check(H5Pset_obj_track_times(gcpl, false), "cannot set group properties")
         return try location.check(
             H5Gcreate2(handle.id, path, zoo_h5p_default(), gcpl, zoo_h5p_default()), "cannot create group")
+    }
+
+    /// A new object needs a name: a path of only slashes (or nothing) names an existing group.
+    private func requireName(_ path: String, _ location: Location) throws(HDF5Error) {
+        if pathPrefixes(path).isEmpty { throw location.error(.invalidArgument, "no name given for the new object") }
     }
 
     /// Creates the missing groups on the way to `path` (not `path` itself). HDF5 can do this
@@ -201,6 +207,7 @@ public final class HDF5Group {
         if count != values.count {
             throw location.error(.invalidArgument, "shape \(shape) needs \(count) values, got \(values.count)")
         }
+        try requireName(path, location)
         if exists(path) { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createDataset(path, T.hdf5ElementType, shape: shape, options: options, location)
