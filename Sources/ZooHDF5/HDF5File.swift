@@ -180,14 +180,20 @@ public final class HDF5File {
 
     // MARK: - Property lists
 
-    /// File access for files on disk. The newest format is used: it checksums all metadata,
-    /// and stores a one-chunk dataset without a chunk index. HDF5 1.10 or newer (any h5py 3)
-    /// reads it.
+    /// File access for files on disk. Objects are written in the HDF5 1.10 format at least:
+    /// it checksums all metadata, and stores a one-chunk dataset without a chunk index. HDF5
+    /// 1.10 or newer (any h5py 3) reads it. Pinning the low bound (rather than "latest")
+    /// keeps the bytes the same when the library is upgraded.
     private static func fileAccess(_ location: Location) throws(HDF5Error) -> hid_t {
         let fapl = try location.check(H5Pcreate(zoo_h5p_file_access()), "cannot create file access list")
-        if H5Pset_libver_bounds(fapl, zoo_h5f_libver_latest(), zoo_h5f_libver_latest()) < 0 {
+        guard H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, zoo_h5f_libver_latest()) >= 0,
+              // Lock files where the file system can, and carry on where it cannot (some
+              // network and container file systems), as HDF5_USE_FILE_LOCKING=BEST_EFFORT does.
+              H5Pset_file_locking(fapl, true, true) >= 0
+        else {
+            let error = location.libraryError("cannot set file access properties")
             H5Pclose(fapl)
-            throw location.libraryError("cannot set file format version")
+            throw error
         }
         return fapl
     }
@@ -198,8 +204,9 @@ public final class HDF5File {
         // Grow the buffer 1 MiB at a time: large enough to keep reallocations rare for
         // multi-megabyte checkpoints, small enough not to matter for tiny files.
         if H5Pset_fapl_core(fapl, 1 << 20, false) < 0 {
+            let error = location.libraryError("cannot select in-memory driver")
             H5Pclose(fapl)
-            throw location.libraryError("cannot select in-memory driver")
+            throw error
         }
         return fapl
     }
