@@ -17,15 +17,17 @@ public struct HDF5Attributes {
     /// The attribute names, sorted.
     public func names() throws -> [String] {
         zoo_h5_prepare()
+        // The C callback cannot capture; the names are collected through its context pointer.
         final class Names { var list: [String] = [] }
         let names = Names()
         var index: hsize_t = 0
-        let status = H5Aiterate2(handle.id, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
-            guard let name, let context else { return -1 }
-            Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
-            return 0
-        }, Unmanaged.passUnretained(names).toOpaque())
-        withExtendedLifetime(names) {}
+        let status = withExtendedLifetime(names) {
+            H5Aiterate2(handle.id, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+                guard let name, let context else { return -1 }
+                Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
+                return 0
+            }, Unmanaged.passUnretained(names).toOpaque())
+        }
         try handle.location.check(status, "cannot list attributes")
         return names.list.sorted()
     }
@@ -172,7 +174,7 @@ public struct HDF5Attributes {
     // MARK: - Helpers
 
     private func location(_ name: String) -> Location {
-        Location(file: handle.file.name, object: handle.path + " @" + name)
+        Location(file: handle.file.name, object: handle.path + "@" + name)
     }
 
     private func requireExists(_ name: String) throws(HDF5Error) {
@@ -202,8 +204,9 @@ public struct HDF5Attributes {
 func stringType(_ location: Location) throws(HDF5Error) -> hid_t {
     let type = try location.check(H5Tcopy(zoo_h5t_c_s1()), "cannot create string type")
     if H5Tset_size(type, zoo_h5t_variable()) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0 {
+        let error = location.libraryError("cannot create string type")  // before H5Tclose clears the stack
         H5Tclose(type)
-        throw location.libraryError("cannot create string type")
+        throw error
     }
     return type
 }

@@ -10,6 +10,10 @@ public final class HDF5Dataset {
     public let elementType: HDF5ElementType?
     /// The stored type in words ("float32", "int16", "string", ...), for messages.
     public let storedTypeDescription: String
+    /// The data size when the dataset can be read as one raw checksummed chunk.
+    private let singleChunkBytes: Int?
+    /// Off only in tests, to have libhdf5's own filter verify what the fast path wrote.
+    var allowsRawChunkReads = true
 
     init(_ handle: H5ObjectHandle) throws(HDF5Error) {
         let location = handle.location
@@ -17,10 +21,16 @@ public final class HDF5Dataset {
         defer { H5Sclose(space) }
         let type = try location.check(H5Dget_type(handle.id), "cannot read datatype")
         defer { H5Tclose(type) }
+        let shape = try dataspaceShape(space, location)
+        let elementType = HDF5ElementType(storedType: type)
         self.handle = handle
-        self.shape = try dataspaceShape(space, location)
-        self.elementType = HDF5ElementType(storedType: type)
+        self.shape = shape
+        self.elementType = elementType
         self.storedTypeDescription = describeStoredType(type)
+        self.singleChunkBytes = elementType.flatMap { element in
+            singleChecksummedChunkBytes(handle.id, shape: shape, type: type, memoryType: element.memoryType)
+        }
+        _ = zoo_h5_take_error(nil, 0)  // failed probes above only mean "not eligible"
     }
 
     /// The dataset's path in the file.
@@ -57,6 +67,17 @@ public final class HDF5Dataset {
     /// Reads all elements, row-major, checking that the dataset stores `T`'s element type.
     public func read<T: HDF5Element>(as type: T.Type = T.self) throws -> [T] {
         try checkType(T.self)
+        if let dataBytes = singleChunkBytes, allowsRawChunkReads {
+            // Read the raw chunk straight into the array, with room for the checksum after it.
+            let checksumElements = (4 + MemoryLayout<T>.stride - 1) / MemoryLayout<T>.stride
+            var verified = false
+            let values = [T](unsafeUninitializedCapacity: count + checksumElements) { buffer, initialized in
+                verified = readSingleChecksummedChunk(handle.id, rank: shape.count, dataBytes: dataBytes,
+                                                      into: UnsafeMutableRawPointer(buffer.baseAddress!))
+                initialized = verified ? count : 0
+            }
+            if verified { return values }
+        }
         return try [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             try readUnchecked(into: buffer)
             initialized = buffer.count
@@ -84,6 +105,15 @@ public final class HDF5Dataset {
     private func readUnchecked<T: HDF5Element>(into buffer: UnsafeMutableBufferPointer<T>) throws(HDF5Error) {
         zoo_h5_prepare()
         guard count > 0, let base = buffer.baseAddress else { return }
+        if let dataBytes = singleChunkBytes, allowsRawChunkReads {
+            let verified = try handle.file.withScratch(dataBytes + 4) { scratch in
+                guard readSingleChecksummedChunk(handle.id, rank: shape.count, dataBytes: dataBytes, into: scratch)
+                else { return false }
+                UnsafeMutableRawPointer(base).copyMemory(from: scratch, byteCount: dataBytes)
+                return true
+            }
+            if verified { return }
+        }
         try handle.location.check(
             H5Dread(handle.id, T.hdf5ElementType.memoryType, zoo_h5s_all(), zoo_h5s_all(), zoo_h5p_default(), base),
             "cannot read dataset")

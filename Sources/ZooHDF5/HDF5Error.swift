@@ -88,7 +88,7 @@ struct Location: Sendable {
         case ZOO_H5_ERR_NOT_HDF5:
             return error(.notHDF5, "not an HDF5 file", detail: detail)
         case ZOO_H5_ERR_CANT_OPEN_FILE:
-            return error(.cannotOpenFile, "\(action): \(detail)", detail: detail)
+            return error(.cannotOpenFile, "\(action): \(systemMessage(in: detail) ?? detail)", detail: detail)
         case ZOO_H5_ERR_NOT_FOUND:
             return error(.notFound, "not found", detail: detail)
         case ZOO_H5_ERR_EXISTS:
@@ -111,6 +111,14 @@ struct Location: Sendable {
         if status < 0 { throw libraryError(action()) }
         return status
     }
+}
+
+/// The operating system's words in libhdf5's "unable to open file: name = ..., errno = 2,
+/// error message = 'No such file or directory', ..." message.
+private func systemMessage(in detail: String) -> String? {
+    guard let start = detail.range(of: "error message = '"),
+          let end = detail[start.upperBound...].firstIndex(of: "'") else { return nil }
+    return String(detail[start.upperBound..<end])
 }
 
 /// Joins a group path and a (relative or absolute) path below it.

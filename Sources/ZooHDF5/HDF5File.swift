@@ -71,30 +71,42 @@ public final class HDF5File {
     }
 
     /// Opens, read-only, a file from its bytes (as returned by `image()` or read from disk).
-    /// `name` is only used in error messages.
+    /// The bytes are copied once; the array may change or go away afterwards. `name` is only
+    /// used in error messages.
     public static func open(image: [UInt8], name: String = "<memory>") throws -> HDF5File {
         try image.withUnsafeBytes { bytes in try open(image: bytes, name: name) }
     }
 
-    /// Opens, read-only, a file from bytes in memory. The bytes are copied; the buffer may be
-    /// released once this returns.
+    /// Opens, read-only, a file from bytes in memory. The bytes are copied once; the buffer
+    /// may be released once this returns.
     public static func open(image: UnsafeRawBufferPointer, name: String = "<memory>") throws -> HDF5File {
         zoo_h5_prepare()
         let location = Location(file: name, object: nil)
         // An empty image cannot be handed to the core driver; it is no HDF5 file either.
-        guard let base = image.baseAddress, image.count > 0 else {
+        guard let source = image.baseAddress, image.count > 0 else {
             throw location.error(.notHDF5, "not an HDF5 file")
         }
-        let fapl = try memoryAccess(location)
-        defer { H5Pclose(fapl) }
-        try location.check(H5Pset_file_image(fapl, UnsafeMutableRawPointer(mutating: base), image.count),
-                           "cannot use file image")
-        let id = H5Fopen(memoryFileName(), zoo_h5f_acc_rdonly(), fapl)
-        if id < 0 {
-            let error = location.libraryError("cannot open file image")
-            throw refineOpenError(error, header: [UInt8](UnsafeRawBufferPointer(rebasing: image.prefix(16))), size: image.count)
+        // The library reads this copy in place; the file handle frees it once the file is closed.
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: image.count, alignment: 64)
+        copy.copyMemory(from: source, byteCount: image.count)
+        let id: hid_t
+        do {
+            let fapl = try memoryAccess(location)
+            defer { H5Pclose(fapl) }
+            try location.check(zoo_h5p_set_file_image_in_place(fapl, copy, image.count), "cannot use file image")
+            id = H5Fopen(memoryFileName(), zoo_h5f_acc_rdonly(), fapl)
+            if id < 0 {
+                // Taken before the deferred H5Pclose, which would clear the error stack.
+                let error = location.libraryError("cannot open file image")
+                throw refineOpenError(error, header: [UInt8](UnsafeRawBufferPointer(rebasing: image.prefix(16))),
+                                      size: image.count)
+            }
+        } catch {
+            // The property list is closed by now, so nothing refers to the copy any more.
+            copy.deallocate()
+            throw error
         }
-        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: false))
+        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: false, image: copy))
     }
 
     /// The file's complete bytes, as they would be on disk. Works for any open file, but is
@@ -168,14 +180,20 @@ public final class HDF5File {
 
     // MARK: - Property lists
 
-    /// File access for files on disk. The newest format is used: it checksums all metadata,
-    /// and stores a one-chunk dataset without a chunk index. HDF5 1.10 or newer (any h5py 3)
-    /// reads it.
+    /// File access for files on disk. Objects are written in the HDF5 1.10 format at least:
+    /// it checksums all metadata, and stores a one-chunk dataset without a chunk index. HDF5
+    /// 1.10 or newer (any h5py 3) reads it. Pinning the low bound (rather than "latest")
+    /// keeps the bytes the same when the library is upgraded.
     private static func fileAccess(_ location: Location) throws(HDF5Error) -> hid_t {
         let fapl = try location.check(H5Pcreate(zoo_h5p_file_access()), "cannot create file access list")
-        if H5Pset_libver_bounds(fapl, zoo_h5f_libver_latest(), zoo_h5f_libver_latest()) < 0 {
+        guard H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, zoo_h5f_libver_latest()) >= 0,
+              // Lock files where the file system can, and carry on where it cannot (some
+              // network and container file systems), as HDF5_USE_FILE_LOCKING=BEST_EFFORT does.
+              H5Pset_file_locking(fapl, true, true) >= 0
+        else {
+            let error = location.libraryError("cannot set file access properties")
             H5Pclose(fapl)
-            throw location.libraryError("cannot set file format version")
+            throw error
         }
         return fapl
     }
@@ -186,8 +204,9 @@ public final class HDF5File {
         // Grow the buffer 1 MiB at a time: large enough to keep reallocations rare for
         // multi-megabyte checkpoints, small enough not to matter for tiny files.
         if H5Pset_fapl_core(fapl, 1 << 20, false) < 0 {
+            let error = location.libraryError("cannot select in-memory driver")
             H5Pclose(fapl)
-            throw location.libraryError("cannot select in-memory driver")
+            throw error
         }
         return fapl
     }

@@ -33,6 +33,7 @@ public final class HDF5Group {
         zoo_h5_prepare()
         try handle.requireWritable()
         let location = handle.location.child(path)
+        try requireName(path, location)
         if exists(path) { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createGroupID(path, location)
@@ -48,13 +49,15 @@ public final class HDF5Group {
             H5Gcreate2(handle.id, path, zoo_h5p_default(), gcpl, zoo_h5p_default()), "cannot create group")
     }
 
+    /// A new object needs a name: a path of only slashes (or nothing) names an existing group.
+    private func requireName(_ path: String, _ location: Location) throws(HDF5Error) {
+        if pathPrefixes(path).isEmpty { throw location.error(.invalidArgument, "no name given for the new object") }
+    }
+
     /// Creates the missing groups on the way to `path` (not `path` itself). HDF5 can do this
     /// by itself, but would give those groups timestamps.
     private func createParents(of path: String) throws(HDF5Error) {
-        let components = path.split(separator: "/", omittingEmptySubsequences: true).dropLast()
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in components {
-            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+        for prefix in pathPrefixes(path).dropLast() {
             let location = handle.location.child(prefix)
             switch kind(of: prefix) {
             case .group: continue
@@ -97,16 +100,12 @@ public final class HDF5Group {
         guard handle.isOpen else { return nil }
         // H5Lexists fails, rather than answering false, when a parent is missing, so the path
         // is checked one link at a time.
-        let components = path.split(separator: "/", omittingEmptySubsequences: true)
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for component in components {
-            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
-            if H5Lexists(handle.id, prefix, zoo_h5p_default()) <= 0 {
-                _ = zoo_h5_take_error(nil, 0)
-                return nil
-            }
+        let prefixes = pathPrefixes(path)
+        for prefix in prefixes where H5Lexists(handle.id, prefix, zoo_h5p_default()) <= 0 {
+            _ = zoo_h5_take_error(nil, 0)
+            return nil
         }
-        let target = components.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : prefix
+        let target = prefixes.last ?? (path.hasPrefix("/") ? "/" : ".")
         // Opening the object also rules out dangling soft links.
         let id = H5Oopen(handle.id, target, zoo_h5p_default())
         if id < 0 {
@@ -208,16 +207,30 @@ public final class HDF5Group {
         if count != values.count {
             throw location.error(.invalidArgument, "shape \(shape) needs \(count) values, got \(values.count)")
         }
+        try requireName(path, location)
         if exists(path) { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createDataset(path, T.hdf5ElementType, shape: shape, options: options, location)
-        let dataset = try HDF5Dataset(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
-        if count > 0, let base = values.baseAddress {
-            try location.check(
-                H5Dwrite(id, T.hdf5ElementType.memoryType, zoo_h5s_all(), zoo_h5s_all(), zoo_h5p_default(), base),
-                "cannot write dataset")
+        // The object owns the identifier from here on, and closes it on every path out.
+        let object = H5ObjectHandle(id: id, file: handle.file, path: location.object!)
+        do throws(HDF5Error) {
+            if canWriteSingleChecksummedChunk(shape: shape, elementSize: T.hdf5ElementType.size, options: options) {
+                try writeSingleChecksummedChunk(id, UnsafeRawBufferPointer(values), rank: shape.count,
+                                                file: handle.file, location)
+            } else if count > 0, let base = values.baseAddress {
+                try location.check(
+                    H5Dwrite(id, T.hdf5ElementType.memoryType, zoo_h5s_all(), zoo_h5s_all(), zoo_h5p_default(), base),
+                    "cannot write dataset")
+            }
+        } catch {
+            // Leave no half-written dataset behind, so the caller can try again.
+            object.close()
+            _ = H5Ldelete(handle.id, path, zoo_h5p_default())
+            _ = zoo_h5_take_error(nil, 0)
+            throw error
         }
-        return dataset
+        // Opened only now: what it learns about the storage needs the data in place.
+        return try HDF5Dataset(object)
     }
 
     private func createDataset(_ path: String, _ type: HDF5ElementType, shape: [Int], options: HDF5WriteOptions,
@@ -245,3 +258,16 @@ public struct HDF5Array<Element: HDF5Element>: Sendable {
 }
 
 extension HDF5Array: Equatable where Element: Equatable {}
+
+/// The paths of each link on the way to `path`, itself included: `a/b/c` gives `a`, `a/b`,
+/// `a/b/c`; an absolute path gives absolute prefixes.
+func pathPrefixes(_ path: String) -> [String] {
+    var prefixes: [String] = []
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+        if !prefix.isEmpty && !prefix.hasSuffix("/") { prefix += "/" }
+        prefix += component
+        prefixes.append(prefix)
+    }
+    return prefixes
+}

@@ -9,28 +9,59 @@ final class H5FileHandle {
     let isWritable: Bool
     private(set) var isOpen = true
 
-    init(id: hid_t, name: String, isWritable: Bool) {
+    /// The memory an in-memory image was opened from, which the library reads in place.
+    private let image: UnsafeMutableRawPointer?
+
+    init(id: hid_t, name: String, isWritable: Bool, image: UnsafeMutableRawPointer? = nil) {
         self.id = id
         self.name = name
         self.isWritable = isWritable
+        self.image = image
     }
 
     var location: Location { Location(file: name, object: nil) }
 
+    /// A staging buffer for raw chunk I/O, kept between datasets so that writing a checkpoint
+    /// does not allocate (and page-fault in) a fresh buffer per tensor.
+    private var scratch: UnsafeMutableRawPointer?
+    private var scratchSize = 0
+    private static let maxKeptScratch = 64 << 20
+
+    func withScratch<R>(_ size: Int, _ body: (UnsafeMutableRawPointer) throws(HDF5Error) -> R) throws(HDF5Error) -> R {
+        if size > Self.maxKeptScratch {
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+            defer { buffer.deallocate() }
+            return try body(buffer)
+        }
+        if size > scratchSize {
+            scratch?.deallocate()
+            scratch = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 64)
+            scratchSize = size
+        }
+        return try body(scratch!)
+    }
+
     func close() throws(HDF5Error) {
         guard isOpen else { return }
         isOpen = false
+        scratch?.deallocate()
+        scratch = nil
+        scratchSize = 0
         zoo_h5_prepare()
         if isWritable { try location.check(H5Fflush(id, H5F_SCOPE_LOCAL), "cannot flush file") }
         try location.check(H5Fclose(id), "cannot close file")
     }
 
     deinit {
+        scratch?.deallocate()
         if isOpen {
             zoo_h5_prepare()
             _ = H5Fclose(id)
             _ = zoo_h5_take_error(nil, 0)
         }
+        // Every group and dataset holds this handle, so none is open any more: the library
+        // has really closed the file (not only this identifier) and let go of the image.
+        image?.deallocate()
     }
 }
 

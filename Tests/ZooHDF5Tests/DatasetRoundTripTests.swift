@@ -101,3 +101,54 @@ final class DatasetRoundTripTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(error?.kind, .invalidArgument)
     }
 }
+
+final class ChecksummedChunkTests: XCTestCase {
+    /// Datasets up to `maxChunkBytes` are written as raw chunks with ZooHDF5's own Fletcher-32;
+    /// libhdf5's filter must accept them, for every length (odd ones and around the 360-word
+    /// blocks the checksum works in included).
+    func testLibraryFilterAcceptsOurChecksums() throws {
+        let h5 = try HDF5File.inMemory()
+        let lengths = [1, 2, 3, 7, 16, 17, 719, 720, 721, 722, 1440, 5001, 100_003]
+        for length in lengths {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
+            try h5.root.write("u8/\(length)", bytes, shape: [length])
+            try h5.root.write("max/\(length)", [UInt8](repeating: 0xff, count: length), shape: [length])
+        }
+        let floats = (0..<12_345).map { Float($0) * -1.25 }
+        try h5.root.write("f32", floats, shape: [5, 2469])
+
+        for length in lengths {
+            for name in ["u8/\(length)", "max/\(length)"] {
+                let dataset = try h5.root.openDataset(name)
+                XCTAssertTrue(dataset.hasChecksum)
+                let fast = try dataset.read(as: UInt8.self)
+                dataset.allowsRawChunkReads = false
+                XCTAssertEqual(try dataset.read(as: UInt8.self), fast, name)
+            }
+        }
+        let dataset = try h5.root.openDataset("f32")
+        dataset.allowsRawChunkReads = false
+        XCTAssertEqual(try dataset.read(as: Float.self), floats)
+    }
+
+    /// The fast path must refuse a corrupted chunk just like the library does.
+    func testRawReadRefusesCorruptChunk() throws {
+        let values = (0..<1000).map { Float($0) + 0.25 }
+        let image: [UInt8]
+        do {
+            let h5 = try HDF5File.inMemory()
+            try h5.root.write("w", values, shape: [1000])
+            image = try h5.image()
+        }
+        let pattern = withUnsafeBytes(of: values[500].bitPattern.littleEndian, Array.init)
+        var corrupted = image
+        let start = try XCTUnwrap((0...(image.count - 4)).first { image[$0..<($0 + 4)].elementsEqual(pattern) })
+        corrupted[start + 1] ^= 0x01
+        let h5 = try HDF5File.open(image: corrupted, name: "bad.h5")
+        let dataset = try h5.root.openDataset("w")
+        XCTAssertEqual(expectHDF5Error { try dataset.read(as: Float.self) }?.kind, .corrupted)
+        var buffer = [Float](repeating: 0, count: 1000)
+        XCTAssertEqual(expectHDF5Error { try buffer.withUnsafeMutableBufferPointer { try dataset.read(into: $0) } }?.kind,
+                       .corrupted)
+    }
+}

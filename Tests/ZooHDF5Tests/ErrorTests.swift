@@ -19,7 +19,10 @@ final class ErrorTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(error?.kind, .fileNotFound)
         XCTAssertEqual(error?.description, "\(file): no such file")
         XCTAssertEqual(expectHDF5Error { try HDF5File.open(directory.path) }?.kind, .cannotOpenFile)
-        XCTAssertEqual(expectHDF5Error { try HDF5File.create(path("no/such/dir/x.h5")) }?.kind, .cannotOpenFile)
+        let noDirectory = expectHDF5Error { try HDF5File.create(path("no/such/dir/x.h5")) }
+        XCTAssertEqual(noDirectory?.kind, .cannotOpenFile)
+        XCTAssertEqual(noDirectory?.description,
+                       "\(path("no/such/dir/x.h5")): cannot create file: No such file or directory")
     }
 
     func testNotAnHDF5File() throws {
@@ -115,6 +118,11 @@ final class ErrorTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(expectHDF5Error { try h5.root.write("w", [Float](), shape: [Int.max, 4]) }?.kind,
                        .invalidArgument)
         XCTAssertFalse(h5.root.exists("w"))
+        XCTAssertEqual(expectHDF5Error { try h5.root.write("", [1] as [Float], shape: [1]) }?.kind, .invalidArgument)
+        XCTAssertEqual(expectHDF5Error { try h5.root.createGroup("/") }?.kind, .invalidArgument)
+        try h5.root.write("d", [1] as [Float], shape: [1])
+        let belowDataset = expectHDF5Error { try h5.root.write("d/x", [1] as [Float], shape: [1]) }
+        XCTAssertEqual(belowDataset?.description, "mem.h5: /d: is not a group")
 
         let file = path("ro.h5")
         try writeSampleFile(file)

@@ -88,13 +88,13 @@ final class GroupAndAttributeTests: TemporaryDirectoryTestCase {
         // Type checks.
         let mismatch = expectHDF5Error { try root.int64("lr") }
         XCTAssertEqual(mismatch?.kind, .typeMismatch)
-        XCTAssertEqual(mismatch?.description, "\(file): / @lr: type mismatch: expected int64, found float64")
+        XCTAssertEqual(mismatch?.description, "\(file): /@lr: type mismatch: expected int64, found float64")
         XCTAssertEqual(expectHDF5Error { try root.string("epoch") }?.kind, .typeMismatch)
         XCTAssertEqual(expectHDF5Error { try root.double("model") }?.kind, .typeMismatch)
         XCTAssertEqual(expectHDF5Error { try root.int64("dims") }?.kind, .typeMismatch)
         let missing = expectHDF5Error { try root.string("nope") }
         XCTAssertEqual(missing?.kind, .notFound)
-        XCTAssertEqual(missing?.description, "\(file): / @nope: no such attribute")
+        XCTAssertEqual(missing?.description, "\(file): /@nope: no such attribute")
         // Read-only.
         XCTAssertEqual(expectHDF5Error { try root.set("x", 1.0) }?.kind, .notWritable)
     }

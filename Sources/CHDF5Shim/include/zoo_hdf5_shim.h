@@ -87,6 +87,19 @@ typedef enum zoo_h5_error_kind {
 /// truncated to `buf_len`), and clears the stack. `buf` may be NULL when `buf_len` is 0.
 zoo_h5_error_kind zoo_h5_take_error(char *buf, size_t buf_len);
 
+/// Makes `fapl` (which must use the core driver) open the file image at `buf` in place, for
+/// reading only: H5Pset_file_image alone copies the image into the property list, again into
+/// every copy of the list, and again into the driver. `buf` must stay valid and unchanged
+/// until every file opened with `fapl` (or a copy of it) is closed, and those files must be
+/// opened read-only.
+herr_t zoo_h5p_set_file_image_in_place(hid_t fapl, void *buf, size_t size);
+
+/// HDF5's Fletcher-32 checksum, bit for bit the value its filter stores after a chunk
+/// (little-endian), computed about four times faster than libhdf5's own byte-at-a-time loop.
+/// ZooHDF5 uses it to write and verify single-chunk datasets with H5Dwrite_chunk and
+/// H5Dread_chunk, bypassing the filter pipeline and its extra copies.
+uint32_t zoo_fletcher32(const void *data, size_t size);
+
 /// Repairs the superblock checksum in an image returned by H5Fget_file_image for a file that
 /// is open for writing. libhdf5 1.10 clears the superblock's "file is open" flags in such an
 /// image but leaves the checksum computed with them set, so the image would not open again.
