@@ -1,0 +1,68 @@
+"""The zoo models in PyTorch, timed per epoch: python pytorch_bench.py MODEL EPOCHS -> one JSON line."""
+import json, sys, time
+import torch
+from torch import nn
+from common import train_images
+
+torch.manual_seed(0)
+model_name, epochs = sys.argv[1], int(sys.argv[2])
+pixels = torch.from_numpy(train_images().copy())
+if model_name == "gan":
+    data = pixels.float() / 127.5 - 1
+else:
+    data = pixels.float() / 255
+
+
+def mlp(widths, act, out=None):
+    layers = []
+    for i, (a, b) in enumerate(zip(widths, widths[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(widths) - 2:
+            layers.append(act())
+    if out:
+        layers.append(out())
+    return nn.Sequential(*layers)
+
+
+if model_name == "ae":
+    enc, dec = mlp([784, 256, 128, 2], nn.ReLU), mlp([2, 128, 256, 784], nn.ReLU, nn.Sigmoid)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), 1e-3)
+
+    def step(x):
+        loss = nn.functional.mse_loss(dec(enc(x)), x)
+        opt.zero_grad(); loss.backward(); opt.step()
+elif model_name == "vae":
+    enc, dec = mlp([784, 400, 40], nn.ReLU), mlp([20, 400, 784], nn.ReLU, nn.Sigmoid)
+    opt = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), 1e-3)
+
+    def step(x):
+        mu, logvar = enc(x).chunk(2, dim=1)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        bce = nn.functional.binary_cross_entropy(dec(z), x, reduction="sum")
+        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        loss = (bce + kl) / x.shape[0]
+        opt.zero_grad(); loss.backward(); opt.step()
+else:
+    act = lambda: nn.LeakyReLU(0.2)
+    G, D = mlp([100, 256, 512, 1024, 784], act, nn.Tanh), mlp([784, 1024, 512, 256, 1], act)
+    og = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
+    od = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+
+    def step(x):
+        n = x.shape[0]
+        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+        fake = G(torch.randn(n, 100))
+        d_loss = bce(D(x), ones) + bce(D(fake.detach()), zeros)
+        od.zero_grad(); d_loss.backward(); od.step()
+        g_loss = bce(D(fake), ones)
+        og.zero_grad(); g_loss.backward(); og.step()
+
+seconds = []
+for _ in range(epochs):
+    order = torch.randperm(len(data))
+    start = time.perf_counter()
+    for i in range(0, len(data), 128):
+        step(data[order[i:i + 128]])
+    seconds.append(time.perf_counter() - start)
+print(json.dumps({"model": model_name, "epoch_seconds": seconds, "threads": torch.get_num_threads()}))
