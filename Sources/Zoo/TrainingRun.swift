@@ -83,7 +83,7 @@ public final class TrainingRun {
             let images = batches.batch(stepInEpoch)
             let losses = model.trainStep(images, optimizers: optimizerList, generator: &modelGenerator)
             if let bad = losses.first(where: { !$0.value.isFinite }) {
-                throw ZooError("training diverged: \(bad.key) loss is \(bad.value) at epoch \(epoch + 1), step \(stepInEpoch + 1); the last checkpoint is kept (try a lower --lr)")
+                throw ZooError("training diverged: '\(bad.key)' became \(bad.value) at epoch \(epoch + 1), step \(stepInEpoch + 1) (try a lower --lr)")
             }
             let n = images.shape[0]
             for (name, value) in losses { partialLossSums[name, default: 0] += Double(value) * Double(n) }

@@ -26,6 +26,11 @@ final class ProgressReporter {
         fflush(nil)
     }
 
+    /// Clears the live bar so an error prints on a clean line.
+    func interrupted() {
+        if live { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+
     func checkpointWritten(step: Int, path: String) {
         if !live { print("step \(step): checkpoint → \(path)") }
     }
@@ -35,12 +40,21 @@ final class ProgressReporter {
 /// `checkpointEvery` steps).
 func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoint path: String, checkpointEvery: Int?) throws {
     let reporter = ProgressReporter()
+    var saved: (epoch: Int, step: Int)?
     while !run.isFinished {
-        let record = try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: checkpointEvery,
-                                        progress: reporter.update) { run in
-            try CheckpointWriter.save(run, to: path)
-            if run.stepInEpoch > 0 { reporter.checkpointWritten(step: run.globalStep, path: path) }
+        do {
+            let record = try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: checkpointEvery,
+                                            progress: reporter.update) { run in
+                try CheckpointWriter.save(run, to: path)
+                saved = (run.epoch, run.stepInEpoch)
+                if run.stepInEpoch > 0 { reporter.checkpointWritten(step: run.globalStep, path: path) }
+            }
+            reporter.epochFinished(record, epochs: run.settings.epochs, checkpoint: path)
+        } catch let error as ZooError {
+            reporter.interrupted()
+            let kept = saved.map { "\(path) keeps the last good state (epoch \($0.epoch)\($0.step > 0 ? ", step \($0.step)" : ""))" }
+                ?? (FileManager.default.fileExists(atPath: path) ? "\(path) is unchanged" : "no checkpoint was written")
+            throw ZooError("\(error.description); \(kept)")
         }
-        reporter.epochFinished(record, epochs: run.settings.epochs, checkpoint: path)
     }
 }
