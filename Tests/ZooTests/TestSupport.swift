@@ -57,10 +57,10 @@ enum ZooBinary {
         if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") { starts.append(URL(fileURLWithPath: exe)) }
         starts.append(URL(fileURLWithPath: CommandLine.arguments.first ?? "."))
         for start in starts {
-            // The xctest bundle (a folder on macOS, an executable on Linux) sits in the products
-            // folder; on macOS the executable is deeper inside the bundle.
-            var folder = start.standardizedFileURL.deletingLastPathComponent()
-            for _ in 0..<4 {
+            // The xctest bundle (an executable on Linux, a folder on macOS with the executable
+            // deeper inside) sits in the products folder: look there and a few levels up.
+            var folder = start.standardizedFileURL
+            for _ in 0..<5 {
                 folders.append(folder)
                 folder = folder.deletingLastPathComponent()
             }
@@ -85,7 +85,8 @@ enum ZooBinary {
 
     static func url() throws -> URL {
         guard let url = located.url else {
-            throw XCTSkip("the zoo executable was not found (build it with `swift build --build-tests`, or set ZOO_BINARY); looked at: \(located.searched.joined(separator: ", "))")
+            // A failure, not a skip: a missing executable must not let the CLI tests pass unseen.
+            throw ZooError("the zoo executable was not found (build it with `swift build --build-tests`, or set ZOO_BINARY); looked at: \(located.searched.joined(separator: ", "))")
         }
         return url
     }
@@ -252,18 +253,20 @@ extension XCTestCase {
     }
 }
 
+/// The standard deviation of gray levels, 0...255: 0 for a blank (uniform) picture.
+func grayDeviation(_ pixels: [UInt8]) -> Double {
+    let values = pixels.map(Double.init)
+    let mean = values.reduce(0, +) / Double(max(values.count, 1))
+    return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(values.count, 1))).squareRoot()
+}
+
 /// Reads a PNG written by zoo.
 func readZooPNG(_ url: URL) throws -> PixelImage { try PNG.read(path: url.path) }
 
 extension PixelImage {
-    /// How many distinct gray levels the picture uses (1 for a blank picture).
-    var distinctLevels: Int { Set(pixels).count }
-
-    /// The standard deviation of the gray levels, 0...255 (0 for a blank picture).
-    var levelDeviation: Double {
-        let values = pixels.map(Double.init)
-        let mean = values.reduce(0, +) / Double(values.count)
-        return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+    /// The cells of the first `count` images of a grid `nrow` wide, in order.
+    func cells(_ count: Int, nrow: Int = 8) -> [[UInt8]] {
+        (0..<count).map { cell(row: $0 / nrow, column: $0 % nrow) }
     }
 
     /// The gray pixels of grid cell (row, column) of a grid laid out by `ImageGrid` with
