@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+import Zoo
+import ZooModels
+
+/// Bad input to the real `zoo` executable: every case must end with a non-zero exit, one line
+/// on stderr that says what is wrong, no crash report, and no file written or changed.
+///
+/// A few cases are reported by swift-argument-parser itself (values it cannot parse, and
+/// `ValidationError`s thrown by the verbs), which prints its Help/Usage lines after the message;
+/// those pass `usageBlock: true` (see `zooFails`) and are listed in the report as rough edges.
+final class CLIErrorTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        ZooTestSupport.registerBuiltins()
+        _ = try ZooBinary.url()
+        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-cli-errors")
+    }
+
+    /// A copy of the shared one-epoch VAE checkpoint (latent 20) in this test's folder.
+    func vaeCopy(_ name: String = "v.h5") throws -> URL {
+        try copyOfSharedCheckpoint("v.h5", CLIVerbTests.vaeArguments, to: folder, as: name)
+    }
+
+    func testUnknownModelListsTheRegisteredOnes() throws {
+        try zooFails(["train", "nope", "--out", "x.h5"], in: folder,
+                     mentioning: ["unknown model 'nope'", "registered models: ae, gan, vae"], mustNotExist: ["x.h5"])
+    }
+
+    func testBadTrainingFlagValues() throws {
+        try zooFails(["train", "vae", "--epochs", "0", "--out", "x.h5"], in: folder,
+                     mentioning: ["--epochs must be at least 1, got 0"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--lr=-1", "--out", "x.h5"], in: folder,
+                     mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--lr", "0", "--out", "x.h5"], in: folder,
+                     mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--batch-size", "0", "--out", "x.h5"], in: folder,
+                     mentioning: ["--batch-size must be at least 1"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--limit", "0", "--out", "x.h5"], in: folder,
+                     mentioning: ["--limit must be at least 1"], mustNotExist: ["x.h5"])
+        // Parsed by swift-argument-parser: the message names the flag and the value.
+        try zooFails(["train", "vae", "--batch-size", "x", "--out", "x.h5"], in: folder,
+                     mentioning: ["'x' is invalid for '--batch-size"], mustNotExist: ["x.h5"], usageBlock: true)
+        // `--lr -1` (with a space) is read as a missing value followed by an option "-1"; the
+        // message names --lr but not the real problem (see the report).
+        try zooFails(["train", "vae", "--lr", "-1", "--out", "x.h5"], in: folder,
+                     mentioning: ["--lr"], mustNotExist: ["x.h5"], usageBlock: true)
+        try zooFails(["train", "vae", "--checkpoint-every", "0", "--out", "x.h5"], in: folder,
+                     mentioning: ["--checkpoint-every must be at least 1"], mustNotExist: ["x.h5"], usageBlock: true)
+        try zooFails(["train", "vae", "--threads", "0", "--out", "x.h5"], in: folder,
+                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["x.h5"], usageBlock: true)
+    }
+
+    func testBadHyperparameters() throws {
+        try zooFails(["train", "vae", "--set", "foo=1", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["unknown hyper-parameter of vae 'foo'", "known: hidden, latent"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--set", "hidden=abc", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["hyper-parameters of vae are not valid", "latent"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--latent", "-3", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["--latent"], mustNotExist: ["x.h5"], usageBlock: true)
+        try zooFails(["train", "vae", "--latent=-3", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["vae: latent and hidden sizes must be positive"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--set", "latent", "--out", "x.h5"], in: folder,
+                     mentioning: ["--set expects key=value, got 'latent'"], mustNotExist: ["x.h5"], usageBlock: true)
+    }
+
+    func testUnknownDataset() throws {
+        try zooFails(["train", "vae", "--dataset", "nope", "--out", "x.h5"], in: folder,
+                     mentioning: ["unknown dataset 'nope'", "mnist, fashion-mnist"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--data", folder.appendingPathComponent("no-such-folder").path, "--out", "x.h5"], in: folder,
+                     mentioning: ["no-such-folder"], mustNotExist: ["x.h5"])
+    }
+
+    func testUnreadableCheckpoints() throws {
+        try zooFails(["sample", "missing.h5", "--out", "s.png"], in: folder,
+                     mentioning: ["missing.h5: no such file"], mustNotExist: ["s.png"])
+        try Data("hello, not a checkpoint\n".utf8).write(to: folder.appendingPathComponent("text.h5"))
+        try zooFails(["sample", "text.h5", "--out", "s.png"], in: folder,
+                     mentioning: ["text.h5", "not an HDF5 file"], mustNotExist: ["s.png"])
+        let whole = try Data(contentsOf: try vaeCopy())
+        try whole.prefix(whole.count / 2).write(to: folder.appendingPathComponent("half.h5"))
+        for verb in [["sample"], ["encode"], ["eval"], ["inspect"], ["resume"], ["decode", "--manifold", "5"], ["reconstruct"]] {
+            try zooFails(verb + ["half.h5"], in: folder, mentioning: ["half.h5", "truncated"], mustNotExist: ["samples.png", "decoded.png", "reconstruction.png"])
+        }
+        try zooFails(["inspect", folder.path], in: folder, mentioning: ["is a directory"])
+    }
+
+    func testExistingOutputNeedsForce() throws {
+        let checkpoint = try vaeCopy()
+        let before = try Data(contentsOf: checkpoint)
+        try zooFails(["train", "vae", "--limit", "100", "--out", "v.h5"], in: folder,
+                     mentioning: ["v.h5 already exists", "zoo resume v.h5", "--force"])
+        XCTAssertEqual(try Data(contentsOf: checkpoint), before, "the existing checkpoint was changed")
+        // With --force it starts over.
+        try zooOK(["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1", "--force", "--out", "v.h5"], in: folder)
+        XCTAssertEqual(try CheckpointReader.load(checkpoint.path).settings.limit, 100)
+    }
+
+    func testOutputFolderMissing() throws {
+        // Fails cleanly; note it only fails when the first checkpoint is written, after a whole
+        // epoch of training (see the report).
+        try zooFails(["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1", "--out", "no-such-folder/x.h5"], in: folder,
+                     mentioning: ["no-such-folder/x.h5", "cannot write"], quietStdout: false)
+    }
+
+    func testWrongKindOfCheckpoint() throws {
+        _ = try vaeCopy()
+        try zooFails(["decode", "v.h5", "--manifold", "5", "--out", "m.png"], in: folder,
+                     mentioning: ["--manifold needs a 2-D latent space", "latent size 20"], mustNotExist: ["m.png"])
+        try zooFails(["decode", "v.h5", "--out", "m.png"], in: folder,
+                     mentioning: ["--z", "--manifold"], mustNotExist: ["m.png"], usageBlock: true)
+        try zooFails(["decode", "v.h5", "--z", "a,b", "--out", "m.png"], in: folder,
+                     mentioning: ["is not a list of numbers"], mustNotExist: ["m.png"], usageBlock: true)
+    }
+
+    func testResumeOfAFinishedRun() throws {
+        let checkpoint = try vaeCopy()
+        let before = try Data(contentsOf: checkpoint)
+        try zooFails(["resume", "v.h5"], in: folder, mentioning: ["v.h5 finished its 1 epochs", "--epochs N with N > 1"])
+        try zooFails(["resume", "v.h5", "--epochs", "1"], in: folder, mentioning: ["v.h5 has already trained 1 epochs"])
+        XCTAssertEqual(try Data(contentsOf: checkpoint), before, "a refused resume changed the checkpoint")
+    }
+
+    func testBadCountsAndThreadsOnServingVerbs() throws {
+        _ = try vaeCopy()
+        try zooFails(["sample", "v.h5", "--threads", "0", "--out", "s.png"], in: folder,
+                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["s.png"], usageBlock: true)
+        try zooFails(["sample", "v.h5", "-n", "0", "--out", "s.png"], in: folder,
+                     mentioning: ["-n must be at least 1"], mustNotExist: ["s.png"], usageBlock: true)
+        try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1"], usageBlock: true)
+        try zooFails(["frobnicate"], in: folder, mentioning: ["frobnicate"], usageBlock: true)
+        try zooFails(["sample"], in: folder, mentioning: ["<checkpoint>"], usageBlock: true)
+    }
+}
