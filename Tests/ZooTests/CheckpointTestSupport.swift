@@ -273,3 +273,43 @@ extension XCTestCase {
         }
     }
 }
+
+// MARK: - The zoo executable
+
+extension CheckpointFixtures {
+    /// The `zoo` binary built with the tests (`swift build --build-tests` builds it into the
+    /// same products folder as the test bundle).
+    static func zooExecutable() throws -> URL {
+        var folders = [Bundle(for: CheckpointTestCase.self).bundleURL, Bundle.main.bundleURL,
+                       Bundle(for: CheckpointTestCase.self).bundleURL.deletingLastPathComponent()]
+        if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
+        for folder in folders {
+            let candidate = folder.appendingPathComponent("zoo")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw ZooError("no zoo executable next to the tests (looked in \(folders.map(\.path))); build with --build-tests")
+    }
+
+    /// Runs `zoo arguments` to completion or `timeout`; returns the exit status (or -signal,
+    /// or nil on timeout, after killing it) and the combined output.
+    static func runZoo(_ arguments: [String], timeout: Double = 60) throws -> (status: Int32?, output: String) {
+        let process = Process()
+        process.executableURL = try zooExecutable()
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        var timedOut = false
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            timedOut = true
+        }
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if timedOut { return (nil, output) }
+        return (process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus, output)
+    }
+}
