@@ -13,6 +13,8 @@ final class CheckpointCrashTests: CheckpointTestCase {
             Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(temporaryPrefix) })
         }
         // --threads 1: on a busy two-core machine two math threads slow this tiny model 10x.
+        // --epochs 1000 (not 50): on an idle machine 50 epochs of this model take under 8 s, and
+        // a run that finishes before its kill would end the test early.
         let common = ["--checkpoint-every", "3", "--threads", "1"]
         var generator = RandomGenerator(seed: 0xC4A5)
         let clock = ContinuousClock(), start = clock.now
@@ -24,7 +26,7 @@ final class CheckpointCrashTests: CheckpointTestCase {
             let exists = FileManager.default.fileExists(atPath: checkpoint)
             let arguments = exists
                 ? ["resume", checkpoint] + common
-                : ["train", "vae", "--set", "hidden=[32]", "--latent", "4", "--limit", "2000", "--epochs", "50",
+                : ["train", "vae", "--set", "hidden=[32]", "--latent", "4", "--limit", "2000", "--epochs", "1000",
                    "--out", checkpoint, "--force"] + common
             if exists { resumes += 1 }
             let process = Process()
