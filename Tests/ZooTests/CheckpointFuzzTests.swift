@@ -1,0 +1,249 @@
+import Foundation
+import XCTest
+import ZooHDF5
+import ZooModels
+
+/// Random damage to a small checkpoint file never crashes the reader: each load either fails
+/// with a one-line error or succeeds with every weight finite and of the right shape.
+final class CheckpointFuzzTests: CheckpointTestCase {
+    /// A small trained VAE checkpoint (about 170 kB) and its bytes.
+    private func smallCheckpoint() throws -> (run: TrainingRun, bytes: [UInt8]) {
+        let run = try TrainingRun.start(try ModelRegistry.model(named: "vae"), hyperparametersJSON: #"{"hidden":[8],"latent":2}"#,
+                                        settings: TrainingSettings(epochs: 3, batchSize: 64, seed: 5, limit: 256))
+        let data = try CheckpointFixtures.data(train: 256)
+        try run.trainEpoch(train: data.train, test: data.test)
+        struct Stop: Error {}
+        do {
+            try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: 1, checkpoint: { _ in throw Stop() })
+        } catch is Stop {}
+        return (run, try CheckpointWriter.encode(run))
+    }
+
+    /// The byte ranges holding chunked datasets' data (with their Fletcher-32 word), found by
+    /// searching the file for each tensor's leading bytes.
+    private func dataRanges(_ bytes: [UInt8], _ file: String) throws -> [Range<Int>] {
+        let tree = try CheckpointTree(reading: file)
+        var ranges: [Range<Int>] = []
+        for (_, dataset) in tree.datasets where !dataset.shape.isEmpty {
+            let raw: [UInt8]
+            switch dataset.values {
+            case .float32(let v): raw = v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+            case .float64(let v): raw = v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+            case .int64(let v): raw = v.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
+            case .uint64(let v): raw = v.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) }
+            }
+            // A window of the data that starts at its first non-zero byte (leading zeros, as in
+            // the moments of always-black border pixels, are not unique).
+            guard let first = raw.firstIndex(where: { $0 != 0 }), raw.count - first >= 16 else { continue }
+            let needle = Array(raw[first..<min(first + 64, raw.count)])
+            guard let found = CheckpointBytes.find(needle, in: bytes), found >= first,
+                  CheckpointBytes.find(needle, in: bytes, from: found + 1) == nil else { continue }
+            let start = found - first
+            ranges.append(start..<(start + raw.count + 4))
+        }
+        return ranges
+    }
+
+    enum Outcome: Hashable { case refused(String), identical, changed(String) }
+
+    /// Loads `bytes` from a file and classifies the result; fails the test on a malformed error
+    /// or a loaded model with bad weights.
+    private func load(_ bytes: [UInt8], original: TrainingRun, what: String) throws -> Outcome {
+        let file = path("fuzz.h5")
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let run: TrainingRun
+        do {
+            run = try CheckpointReader.load(file)
+        } catch {
+            let text = String(describing: error)
+            XCTAssertTrue(error is ZooError, "\(what): \(type(of: error)): \(text)")
+            XCTAssertFalse(text.contains("\n"), "\(what): error is not one line: \(text)")
+            XCTAssertTrue(text.hasPrefix(file) || text.hasPrefix("unknown model") || text.hasPrefix("hyper-parameters of"),
+                          "\(what): error does not name the file: \(text)")
+            XCTAssertLessThan(text.count, 400, "\(what): error too long: \(text)")
+            Self.trace("\(what): \(text)")
+            return .refused(Self.category(text))
+        }
+        for (name, parameter) in run.model.namedParameters {
+            XCTAssertTrue(parameter.value.isFinite, "\(what): \(name) not finite")
+        }
+        XCTAssertEqual(run.model.namedParameters.map(\.parameter.shape), original.model.namedParameters.map(\.parameter.shape), what)
+        let difference = Self.firstDifference(original, run)
+        Self.trace("\(what): loaded, \(difference ?? "identical")")
+        return difference.map { .changed($0) } ?? .identical
+    }
+
+    /// With ZOO_FUZZ_VERBOSE=1, one line per load on stderr (unbuffered, so a hang shows where).
+    static func trace(_ line: String) {
+        guard ProcessInfo.processInfo.environment["ZOO_FUZZ_VERBOSE"] != nil else { return }
+        FileHandle.standardError.write(Data("fuzz: \(line)\n".utf8))
+    }
+
+    /// The byte range of the HDF5 global heap collection ("GCOL"), where the variable-length
+    /// string attributes live, or nil if the file has none.
+    static func globalHeap(_ bytes: [UInt8]) -> Range<Int>? {
+        guard let start = CheckpointBytes.find(Array("GCOL".utf8), in: bytes), start + 16 <= bytes.count else { return nil }
+        let size = (0..<8).reduce(0) { $0 | Int(bytes[start + 8 + $1]) << (8 * $1) }
+        return start..<min(bytes.count, start + max(size, 16))
+    }
+
+    static func category(_ message: String) -> String {
+        for key in ["checksum mismatch (data", "metadata checksum", "truncated", "not an HDF5", "not a zoo checkpoint",
+                    "unknown model", "hyper-parameters", "training settings", "has shape", "type mismatch",
+                    "NaN", "no such", "missing", "unexpected", "newer"] where message.contains(key) {
+            return key
+        }
+        return String(message.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces)
+    }
+
+    static func firstDifference(_ a: TrainingRun, _ b: TrainingRun) -> String? {
+        if a.settings != b.settings { return "training settings" }
+        if a.model.hyperparametersJSON != b.model.hyperparametersJSON { return "hyper-parameters" }
+        for (x, y) in zip(a.model.namedParameters, b.model.namedParameters) where !x.parameter.value.isIdentical(to: y.parameter.value) {
+            return "weight \(x.name)"
+        }
+        for (x, y) in zip(a.optimizers, b.optimizers) {
+            let sb = y.optimizer.state
+            for (key, tensor) in x.optimizer.state where !(sb[key].map(tensor.isIdentical) ?? false) { return "optimizer \(key)" }
+        }
+        if a.modelGenerator != b.modelGenerator || a.dataGenerator != b.dataGenerator { return "random state" }
+        if [a.epoch, a.stepInEpoch, a.globalStep, a.partialImages] != [b.epoch, b.stepInEpoch, b.globalStep, b.partialImages] { return "counters" }
+        if a.partialSeconds.bitPattern != b.partialSeconds.bitPattern { return "partial seconds" }
+        if a.partialLossSums.mapValues(\.bitPattern) != b.partialLossSums.mapValues(\.bitPattern) { return "partial loss sums" }
+        if a.history != b.history { return "history" }
+        return nil
+    }
+
+    private func report(_ title: String, _ outcomes: [Outcome]) {
+        var counts: [String: Int] = [:]
+        for outcome in outcomes {
+            switch outcome {
+            case .refused(let category): counts["refused: \(category)", default: 0] += 1
+            case .identical: counts["loaded, identical (harmless)", default: 0] += 1
+            case .changed(let what): counts["loaded, CHANGED \(what)", default: 0] += 1
+            }
+        }
+        print("\(title): \(outcomes.count) loads")
+        for (key, count) in counts.sorted(by: { $0.value > $1.value }) { print("  \(count)\t\(key)") }
+    }
+
+    /// ~200 single-bit flips anywhere in the file, then 200 more outside the tensors' data
+    /// (headers, B-trees, heaps, padding), where the parser itself is exercised. With
+    /// ZOO_FUZZ_EXHAUSTIVE=1 in the environment, also flips one bit of every byte outside the
+    /// tensor data (about 23,000 loads, a minute or two; not part of the normal run).
+    func testRandomBitFlips() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let (run, bytes) = try smallCheckpoint()
+        let original = path("original.h5")
+        try Data(bytes).write(to: URL(fileURLWithPath: original))
+        let ranges = try dataRanges(bytes, original)
+        let dataBytes = ranges.reduce(0) { $0 + $1.count }
+        XCTAssertGreaterThan(dataBytes, bytes.count * 3 / 4, "found too little tensor data in the file")
+        // The global heap is left out: it has no checksum, and libhdf5 1.10 segfaults or loops
+        // forever on some corrupted object sizes there (testGlobalHeapFlipsDoNotCrash shows it).
+        let heap = Self.globalHeap(bytes) ?? 0..<0
+        let metadata = (0..<bytes.count).filter { offset in !heap.contains(offset) && !ranges.contains { $0.contains(offset) } }
+        print("file \(bytes.count) bytes: \(dataBytes) in \(ranges.count) chunked datasets, global heap \(heap.count) (not flipped), \(metadata.count) other")
+        let candidates = (0..<bytes.count).filter { !heap.contains($0) }
+
+        var generator = RandomGenerator(seed: 0xF1_15)
+        var flips: [(offset: Int, bit: UInt8)] = (0..<400).map { i in
+            let offset = i < 200 ? candidates[generator.integer(below: candidates.count)] : metadata[generator.integer(below: metadata.count)]
+            return (offset, UInt8(1) << UInt8(generator.integer(below: 8)))
+        }
+        if environment["ZOO_FUZZ_EXHAUSTIVE"] != nil {
+            flips += metadata.map { ($0, UInt8(1) << UInt8(generator.integer(below: 8))) }
+        }
+        var anywhere: [Outcome] = [], outside: [Outcome] = [], inData: [Outcome] = [], exhaustive: [Outcome] = []
+        for (i, flip) in flips.enumerated() {
+            var damaged = bytes
+            damaged[flip.offset] ^= flip.bit
+            let what = "bit \(flip.bit) of byte \(flip.offset)"
+            let outcome = try load(damaged, original: run, what: what)
+            switch i {
+            case ..<200: anywhere.append(outcome)
+            case ..<400: outside.append(outcome)
+            default: exhaustive.append(outcome)
+            }
+            if ranges.contains(where: { $0.contains(flip.offset) }) {
+                inData.append(outcome)
+                // A flip inside stored tensor data is always caught by Fletcher-32.
+                XCTAssertEqual(outcome, Outcome.refused("checksum mismatch (data"), "\(what) in tensor data")
+            }
+            if case .changed(let change) = outcome {
+                // What a corrupted file may silently change. Weights, optimizer state, random
+                // streams, counters are always caught (by checksums or by the reader's name
+                // checks). Known gap (ZooHDF5's HDF5Group.kind(of:) hides a corrupted object
+                // header, so the reader skips that member): a history column or a partial loss
+                // sum can vanish. Training settings and hyper-parameters are variable-length
+                // strings in HDF5's global heap, which has no checksum.
+                XCTAssertTrue(["history", "partial loss sums", "training settings", "hyper-parameters"].contains(change),
+                              "\(what): silently changed \(change)")
+            }
+        }
+        report("random flips anywhere", anywhere)
+        report("random flips outside tensor data", outside)
+        report("flips that hit tensor data (both sets)", inData)
+        if !exhaustive.isEmpty { report("one flip in every byte outside tensor data", exhaustive) }
+    }
+
+    /// Cut at every class of length: nothing, inside the signature, at and around the superblock
+    /// (48 bytes in the v3 format), at quarters, one byte short, and 64 lengths spread evenly.
+    func testTruncation() throws {
+        let (run, bytes) = try smallCheckpoint()
+        let n = bytes.count
+        var lengths: Set<Int> = [0, 1, 7, 8, 9, 12, 16, 24, 40, 47, 48, 49, 64, 100, 512, 4096,
+                                 n / 4, n / 2, n * 99 / 100, n - 4, n - 1]
+        for i in 1..<64 { lengths.insert(n * i / 64) }
+        var outcomes: [Outcome] = []
+        for length in lengths.sorted() {
+            let outcome = try load(Array(bytes.prefix(length)), original: run, what: "cut at \(length)")
+            outcomes.append(outcome)
+            guard case .refused(let category) = outcome else {
+                XCTFail("a file cut at \(length) of \(n) bytes loaded")
+                continue
+            }
+            XCTAssertEqual(category, length < 8 ? "not an HDF5" : "truncated", "cut at \(length)")
+        }
+        report("truncations", outcomes)
+    }
+
+    /// Opt-in (ZOO_FUZZ_GLOBAL_HEAP=1): one-bit flips in the size fields of the global heap's
+    /// objects (the variable-length string attributes), each file loaded by its own
+    /// `zoo inspect`, so that a crash or a hang cannot take the test process down. With
+    /// libhdf5 1.10.8 some of these flips segfault and some loop forever; this test fails
+    /// until the string attributes are stored where a checksum covers them (fixed-length
+    /// strings live in the object header). Kept out of the normal run for that reason.
+    func testGlobalHeapFlipsDoNotCrash() throws {
+        guard ProcessInfo.processInfo.environment["ZOO_FUZZ_GLOBAL_HEAP"] != nil else {
+            throw XCTSkip("set ZOO_FUZZ_GLOBAL_HEAP=1 to run (known to fail with libhdf5 1.10.8)")
+        }
+        let (_, bytes) = try smallCheckpoint()
+        guard let heap = Self.globalHeap(bytes) else { throw XCTSkip("no global heap in the file: strings are checksummed") }
+        var offsets: [Int] = []
+        var object = heap.lowerBound + 16
+        while object + 16 <= heap.upperBound {
+            let index = Int(bytes[object]) | Int(bytes[object + 1]) << 8
+            let size = (0..<8).reduce(0) { $0 | Int(bytes[object + 8 + $1]) << (8 * $1) }
+            offsets += (object + 8)..<(object + 16)
+            if index == 0 { break }  // the free space, last
+            object += 16 + (size + 7) / 8 * 8
+        }
+        var outcomes: [String: Int] = [:], failures: [String] = []
+        for offset in offsets {
+            var damaged = bytes
+            damaged[offset] ^= 0x02
+            let file = path("heap-\(offset).h5")
+            try Data(damaged).write(to: URL(fileURLWithPath: file))
+            let (status, output) = try CheckpointFixtures.runZoo(["inspect", file], timeout: 5)
+            switch status {
+            case 0?: outcomes["loaded", default: 0] += 1
+            case 1?, 64?: outcomes["refused", default: 0] += 1
+            case nil: outcomes["HANG", default: 0] += 1; failures.append("byte \(offset): hangs")
+            case let code?: outcomes["CRASH", default: 0] += 1; failures.append("byte \(offset): status \(code) \(output.prefix(80))")
+            }
+        }
+        print("global heap flips: \(offsets.count) loads: \(outcomes)")
+        XCTAssertTrue(failures.isEmpty, failures.joined(separator: "; "))
+    }
+}

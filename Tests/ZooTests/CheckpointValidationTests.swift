@@ -1,0 +1,212 @@
+import Foundation
+import XCTest
+import ZooHDF5
+import ZooModels
+
+/// Every way a checkpoint can be wrong is refused with one line naming the file and the problem.
+/// The broken files are real checkpoints copied through ZooHDF5 with exactly one thing altered.
+final class CheckpointValidationTests: CheckpointTestCase {
+    private var good: String!
+    private var tree: CheckpointTree!
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        good = path("good.h5")
+        try CheckpointWriter.save(try CheckpointFixtures.trained("vae", epochs: 1, steps: 1, limit: 128), to: good)
+        tree = try CheckpointTree(reading: good)
+    }
+
+    /// Writes the good checkpoint's tree with `edit` applied; returns its path.
+    private func variant(_ name: String, _ edit: (inout CheckpointTree) -> Void) throws -> String {
+        var copy = tree!
+        edit(&copy)
+        let file = path(name + ".h5")
+        try copy.write(to: file)
+        return file
+    }
+
+    /// Expects loading `file` to fail with one line naming the file and every fragment.
+    private func expectRefused(_ file: String, _ fragments: [String], namesFile: Bool = true,
+                               line: UInt = #line) {
+        let message = expectCheckpointError(namesFile ? [file] + fragments : fragments, line: line) {
+            try CheckpointReader.load(file)
+        }
+        if let message { print("refused: \(message)") }
+    }
+
+    func testUnmodifiedCopyLoadsIdentically() throws {
+        let copy = try variant("copy") { _ in }
+        CheckpointCompare.assertIdentical(try CheckpointReader.load(good), try CheckpointReader.load(copy), timing: true, "copy")
+    }
+
+    func testMissingFileAndDirectory() {
+        expectRefused(path("missing.h5"), ["no such file"])
+        expectRefused(folder.path, ["is a directory"])
+    }
+
+    func testNotHDF5() throws {
+        let file = path("text.h5")
+        try Data("this is not a checkpoint\n".utf8).write(to: URL(fileURLWithPath: file))
+        expectRefused(file, ["not an HDF5 file"])
+        let empty = path("empty.h5")
+        try Data().write(to: URL(fileURLWithPath: empty))
+        expectRefused(empty, ["not an HDF5 file"])
+    }
+
+    func testTruncated() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        for fraction in [0.5, 0.9] {
+            let file = path("truncated-\(fraction).h5")
+            try bytes.prefix(Int(Double(bytes.count) * fraction)).write(to: URL(fileURLWithPath: file))
+            expectRefused(file, ["truncated"])
+        }
+        let file = path("truncated-header.h5")
+        try bytes.prefix(20).write(to: URL(fileURLWithPath: file))
+        expectRefused(file, ["truncated", "superblock"])
+    }
+
+    func testForeignHDF5File() throws {
+        let file = path("foreign.h5")
+        let other = try HDF5File.create(file)
+        try other.root.write("data", [Float](repeating: 1, count: 10))
+        try other.root.attributes.set("title", "somebody else's file")
+        try other.close()
+        expectRefused(file, ["not a zoo checkpoint", "format"])
+        expectRefused(try variant("other-format") { $0.attributes["/"]!["format"] = .string("keras") }, ["not a zoo checkpoint"])
+        expectRefused(try variant("int-format") { $0.attributes["/"]!["format"] = .int64(1) }, ["not a zoo checkpoint"])
+    }
+
+    func testNewerFormatVersion() throws {
+        expectRefused(try variant("v2") { $0.attributes["/"]!["format_version"] = .int64(2) },
+                      ["format version 2", "newer", "upgrade zoo"])
+        expectRefused(try variant("v0") { $0.attributes["/"]!["format_version"] = .int64(0) }, ["format version 0"])
+        expectRefused(try variant("v-string") { $0.attributes["/"]!["format_version"] = .string("1") }, ["@format_version", "type mismatch"])
+    }
+
+    func testUnknownModel() throws {
+        // The registry's message does not name the checkpoint (see the report); the model does.
+        expectRefused(try variant("unknown-model") { $0.attributes["/"]!["model"] = .string("diffusion") },
+                      ["unknown model 'diffusion'", "vae"], namesFile: false)
+    }
+
+    func testBadHyperparametersAndSettings() throws {
+        expectRefused(try variant("bad-json") { $0.attributes["/"]!["hyperparameters"] = .string("{\"hidden\":") },
+                      ["hyper-parameters of vae are not valid"], namesFile: false)
+        // Hyper-parameters that build a different model: every weight has the wrong shape.
+        expectRefused(try variant("other-size") { $0.attributes["/"]!["hyperparameters"] = .string(#"{"hidden":[33],"latent":4}"#) },
+                      ["/weights/", "has shape", "expected"])
+        expectRefused(try variant("bad-training") { $0.attributes["/"]!["training"] = .string(#"{"epochs":"many"}"#) },
+                      ["training settings are not valid"])
+        expectRefused(try variant("bad-rows") { $0.attributes["/"]!["image_rows"] = .int64(0) }, ["image size 0x28"])
+        expectRefused(try variant("no-columns") { $0.attributes["/"]!["image_columns"] = nil }, ["@image_columns", "no such attribute"])
+    }
+
+    func testMissingTensor() throws {
+        expectRefused(try variant("missing-weight") { $0.remove("/weights/encoder.0.bias") }, ["missing tensor /weights/encoder.0.bias"])
+        expectRefused(try variant("missing-moment") { $0.remove("/optimizer/optimizer/decoder.2.weight/exp_avg_sq") },
+                      ["missing tensor /optimizer/optimizer/decoder.2.weight/exp_avg_sq"])
+        expectRefused(try variant("missing-slot-group") { $0.remove("/optimizer/optimizer/decoder.0.bias") },
+                      ["missing group /optimizer/optimizer/decoder.0.bias"])
+        expectRefused(try variant("missing-optimizer") { $0.remove("/optimizer") }, ["/optimizer", "no such group"])
+        expectRefused(try variant("missing-rng") { $0.remove("/training_state/data_rng") }, ["/training_state/data_rng", "no such dataset"])
+        expectRefused(try variant("missing-history") { $0.remove("/history/seconds") }, ["/history/seconds", "no such dataset"])
+    }
+
+    func testExtraTensor() throws {
+        expectRefused(try variant("extra-weight") {
+            $0.datasets["/weights/encoder.4.weight"] = .init(values: .float32([1, 2]), shape: [2])
+        }, ["unexpected tensor /weights/encoder.4.weight"])
+        expectRefused(try variant("extra-slot") {
+            $0.datasets["/optimizer/optimizer/encoder.0.bias/momentum_buffer"] = .init(values: .float32(.init(repeating: 0, count: 32)), shape: [32])
+        }, ["unexpected tensor /optimizer/optimizer/encoder.0.bias/momentum_buffer"])
+        expectRefused(try variant("extra-optimizer") {
+            $0.groups.insert("/optimizer/discriminator")
+        }, ["unexpected group /optimizer/discriminator"])
+    }
+
+    func testWrongShape() throws {
+        expectRefused(try variant("transposed") {
+            $0.datasets["/weights/encoder.0.weight"]!.shape = [784, 32]
+        }, ["/weights/encoder.0.weight has shape [784, 32], expected [32, 784]"])
+        expectRefused(try variant("moment-shape") {
+            $0.datasets["/optimizer/optimizer/encoder.0.bias/exp_avg"] = .init(values: .float32(.init(repeating: 0, count: 31)), shape: [31])
+        }, ["/optimizer/optimizer/encoder.0.bias/exp_avg has shape [31], expected [32]"])
+        expectRefused(try variant("rng-length") {
+            $0.datasets["/training_state/model_rng"] = .init(values: .uint64([1, 2, 3]), shape: [3])
+        }, ["random generator state"])
+        expectRefused(try variant("history-length") {
+            $0.datasets["/history/losses/kl"] = .init(values: .float64([1, 2]), shape: [2])
+        }, ["history/losses/kl has 2 entries for 1 epochs"])
+    }
+
+    func testWrongType() throws {
+        expectRefused(try variant("float64-weights") {
+            $0.datasets["/weights/encoder.0.weight"]!.values = .float64($0.floats("/weights/encoder.0.weight").map(Double.init))
+        }, ["/weights/encoder.0.weight", "expected float32, found float64"])
+        expectRefused(try variant("float-step") {
+            $0.datasets["/optimizer/optimizer/encoder.0.bias/step"] = .init(values: .float32([9]), shape: [])
+        }, ["/optimizer/optimizer/encoder.0.bias/step", "expected int64, found float32"])
+        expectRefused(try variant("int-rng") {
+            $0.datasets["/training_state/model_rng"] = .init(values: .int64([1, 2, 3, 4]), shape: [4])
+        }, ["/training_state/model_rng", "expected uint64, found int64"])
+    }
+
+    func testNonFiniteValues() throws {
+        expectRefused(try variant("nan-weight") {
+            var v = $0.floats("/weights/decoder.0.bias")
+            v[5] = .nan
+            $0.datasets["/weights/decoder.0.bias"]!.values = .float32(v)
+        }, ["/weights/decoder.0.bias contains NaN or infinite values"])
+        expectRefused(try variant("inf-moment") {
+            var v = $0.floats("/optimizer/optimizer/encoder.2.weight/exp_avg_sq")
+            v[0] = .infinity
+            $0.datasets["/optimizer/optimizer/encoder.2.weight/exp_avg_sq"]!.values = .float32(v)
+        }, ["/optimizer/optimizer/encoder.2.weight/exp_avg_sq contains NaN or infinite values"])
+    }
+
+    func testBadTrainingState() throws {
+        expectRefused(try variant("negative-epoch") { $0.attributes["/training_state"]!["epoch"] = .int64(-1) }, ["negative counters"])
+        expectRefused(try variant("negative-step") {
+            $0.datasets["/optimizer/optimizer/encoder.0.bias/step"] = .init(values: .int64([-3]), shape: [])
+        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one non-negative integer"])
+        expectRefused(try variant("dead-rng") {
+            $0.datasets["/training_state/model_rng"] = .init(values: .uint64([0, 0, 0, 0]), shape: [4])
+        }, ["training_state: random generator state is not four non-zero words"])
+    }
+
+    func testAutoencoderModelState() throws {
+        let ae = path("ae.h5")
+        try CheckpointWriter.save(try CheckpointFixtures.trained("ae", epochs: 1, limit: 128), to: ae)
+        var broken = try CheckpointTree(reading: ae)
+        broken.remove("/model_state/latent_covariance")
+        let file = path("ae-broken.h5")
+        try broken.write(to: file)
+        expectRefused(file, ["model_state", "latent_covariance"])
+    }
+
+    /// One byte of a weight's stored float data flipped in the file: Fletcher-32 catches it.
+    func testChecksumMismatch() throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: good)))
+        let weights = tree.floats("/weights/decoder.2.weight")
+        let needle = weights.prefix(16).flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        let start = try XCTUnwrap(CheckpointBytes.find(needle, in: bytes), "the tensor's bytes are not in the file")
+        XCTAssertNil(CheckpointBytes.find(needle, in: bytes, from: start + 1), "found twice")
+        bytes[start + 4 * 1000 + 2] ^= 0x10
+        let file = path("flipped.h5")
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        expectRefused(file, ["/weights/decoder.2.weight", "checksum mismatch (data corrupted)"])
+    }
+}
+
+enum CheckpointBytes {
+    /// The first offset of `needle` in `haystack` at or after `from`.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        var i = from
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
