@@ -10,7 +10,7 @@ public enum ModelRegistry {
 
     public static func register(_ models: [any GenerativeModel.Type]) {
         lock.withLock {
-            for model in models { registered[model.name] = model }
+            for model in models { registered[model.name.lowercased()] = model }
         }
     }
 

@@ -18,8 +18,8 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        guard count >= 1 else { throw ValidationError("-n must be at least 1") }
-        guard nrow >= 1 else { throw ValidationError("--nrow must be at least 1") }
+        guard count >= 1 else { throw ZooError("-n must be at least 1") }
+        guard nrow >= 1 else { throw ZooError("--nrow must be at least 1") }
         let run = try file.load()
         var generator = RandomGenerator(seed: seed)
         let images = run.model.sample(count, generator: &generator)
@@ -33,11 +33,11 @@ struct Decode: ParsableCommand {
         discussion: "Give vectors with --z (repeatable), or --manifold N for an N×N sweep of a 2-D latent space.")
 
     @OptionGroup var file: CheckpointArgument
-    @Option(help: ArgumentHelp("A latent vector, comma-separated (repeatable).", valueName: "z1,z2,..."))
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("A latent vector, comma-separated (repeatable); may start with a minus sign.", valueName: "z1,z2,..."))
     var z: [String] = []
     @Option(help: "Decode an N×N grid over [-range, range]² (2-D latent spaces only).")
     var manifold: Int?
-    @Option(help: "Half-width of the --manifold sweep.")
+    @Option(parsing: .unconditional, help: "Half-width of the --manifold sweep (positive).")
     var range: Float = 3
     @Option(help: "PNG file to write.")
     var out = "decoded.png"
@@ -50,19 +50,20 @@ struct Decode: ParsableCommand {
         let latents: Tensor
         var nrow = 8
         if let manifold {
-            guard z.isEmpty else { throw ValidationError("give either --z or --manifold, not both") }
+            guard z.isEmpty else { throw ZooError("give either --z or --manifold, not both") }
             guard size == 2 else { throw ZooError("--manifold needs a 2-D latent space; \(file.checkpoint) has latent size \(size)") }
-            guard (2...64).contains(manifold) else { throw ValidationError("--manifold must be in 2...64") }
+            guard (2...64).contains(manifold) else { throw ZooError("--manifold must be in 2...64, got \(manifold)") }
+            guard range > 0, range.isFinite else { throw ZooError("--range must be a positive number, got \(range)") }
             let steps = (0..<manifold).map { -range + 2 * range * Float($0) / Float(manifold - 1) }
             // Rows run from +range at the top down to -range, columns left to right, as in a plot.
             latents = Tensor(shape: [manifold * manifold, 2], steps.reversed().flatMap { y in steps.flatMap { x in [x, y] } })
             nrow = manifold
         } else {
-            guard !z.isEmpty else { throw ValidationError("give at least one --z vector (latent size \(size)) or --manifold N") }
+            guard !z.isEmpty else { throw ZooError("give at least one --z vector (latent size \(size)) or --manifold N") }
             var values: [Float] = []
             for (i, text) in z.enumerated() {
                 let parts = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-                guard parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw ValidationError("--z \(i + 1) '\(text)' is not a list of numbers") }
+                guard parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw ZooError("--z \(i + 1) '\(text)' is not a list of numbers") }
                 guard parts.count == size else {
                     throw ZooError("latent vector \(i + 1) has \(parts.count) values; \(file.checkpoint) (\(run.modelType.name)) expects \(size)")
                 }
@@ -90,22 +91,26 @@ struct Reconstruct: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        guard count >= 1 else { throw ValidationError("-n must be at least 1") }
+        guard count >= 1 else { throw ZooError("-n must be at least 1") }
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let images = test.tensor(0..<min(count, test.count), range: run.modelType.pixelRange)
         let reconstructed = run.model.reconstruct(images)
-        let n = images.shape[0], pixels = images.shape[1], width = 8
+        let n = images.shape[0], pixels = images.shape[1], width = min(8, n)
         let originals = images.scalars, outputs = reconstructed.scalars
-        // Rows of 8 alternate: originals, their reconstructions, the next originals, ...
+        // Rows alternate: originals, their reconstructions, the next originals, ...; a last
+        // partial row is padded with black images so pairs stay one above the other.
+        let blank = [Float](repeating: run.modelType.pixelRange.bounds.lowerBound, count: pixels)
         var sheet: [Float] = []
         for start in stride(from: 0, to: n, by: width) {
             let block = (start * pixels)..<(min(start + width, n) * pixels)
-            sheet += originals[block]
-            sheet += outputs[block]
+            let padding = Array(repeating: blank, count: width - block.count / pixels).flatMap { $0 }
+            sheet += originals[block] + padding
+            sheet += outputs[block] + padding
         }
+        let rows = sheet.count / pixels
         let mse = ((reconstructed - images) * (reconstructed - images)).sum() / Float(images.count)
-        try Output.writeGrid(Tensor(shape: [2 * n, pixels], sheet), rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: width, to: out)
+        try Output.writeGrid(Tensor(shape: [rows, pixels], sheet), rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: width, to: out)
         print("reconstruction mse \(Output.format(Double(mse))) over \(n) test images (pixels in \(run.modelType.pixelRange.bounds))")
     }
 }

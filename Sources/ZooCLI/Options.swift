@@ -8,7 +8,7 @@ struct ComputeOptions: ParsableArguments {
 
     func apply() throws {
         if let threads {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+            guard threads >= 1 else { throw ZooError("--threads must be at least 1, got \(threads)") }
             ComputeThreads.set(threads)
         }
     }

@@ -21,7 +21,7 @@ struct Encode: ParsableCommand {
     func run() throws {
         try compute.apply()
         let wanted = count ?? (plot == nil ? 10 : 5000)
-        guard wanted >= 1 else { throw ValidationError("-n must be at least 1") }
+        guard wanted >= 1 else { throw ZooError("-n must be at least 1") }
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let n = min(wanted, test.count)
@@ -79,7 +79,7 @@ struct Eval: ParsableCommand {
         if output.json {
             Output.json(["model": run.modelType.name, "epoch": run.epoch, "dataset": run.settings.dataset, "images": test.count, "metrics": metrics])
         } else {
-            print("\(run.modelType.name) after \(run.epoch) epochs, \(run.settings.dataset) test set (\(test.count) images): \(Output.numbers(metrics))")
+            print("\(run.modelType.name) after \(plural(run.epoch, "epoch")), \(run.settings.dataset) test set (\(test.count) images): \(Output.numbers(metrics))")
         }
     }
 }

@@ -16,9 +16,9 @@ struct Train: ParsableCommand {
     var epochs: Int?
     @Option(help: "Images per step.")
     var batchSize: Int?
-    @Option(help: "Adam learning rate.")
+    @Option(parsing: .unconditional, help: "Adam learning rate.")
     var lr: Float?
-    @Option(help: "Latent size.")
+    @Option(parsing: .unconditional, help: "Latent size.")
     var latent: Int?
     @Option(help: "Hidden layer widths, comma-separated (e.g. 512,256).")
     var hidden: String?
@@ -41,11 +41,14 @@ struct Train: ParsableCommand {
         try compute.apply()
         let modelType = try ModelRegistry.model(named: model)
         var overrides: [String: String] = [:]
-        if let latent { overrides["latent"] = String(latent) }
+        if let latent {
+            guard latent >= 1 else { throw ZooError("--latent must be at least 1, got \(latent)") }
+            overrides["latent"] = String(latent)
+        }
         if let hidden { overrides["hidden"] = hidden }
         for setting in settings {
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--set expects key=value, got '\(setting)'") }
+            guard parts.count == 2, !parts[0].isEmpty else { throw ZooError("--set expects key=value, got '\(setting)'") }
             overrides[parts[0]] = parts[1]
         }
         var training = modelType.defaultTraining
@@ -56,16 +59,17 @@ struct Train: ParsableCommand {
         if let batchSize { training.batchSize = batchSize }
         if let lr { training.learningRate = lr }
         try training.validate()
-        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ZooError("--checkpoint-every must be at least 1") }
 
         let path = out ?? "\(modelType.name).h5"
         if FileManager.default.fileExists(atPath: path) && !force {
             throw ZooError("\(path) already exists; continue it with `zoo resume \(path)`, or pass --force to start over")
         }
+        try requireWritableFolder(for: path)
         let images = try data.load(dataset, limit: limit)
         let run = try TrainingRun.start(modelType, hyperparametersJSON: try modelType.hyperparametersJSON(overriding: overrides),
                                         settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
-        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(training.epochs) epochs, batch \(training.batchSize), lr \(training.learningRate), \(ComputeThreads.count) threads)")
+        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), \(ComputeThreads.count) threads)")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
     }
@@ -89,15 +93,28 @@ struct Resume: ParsableCommand {
         let run = try file.load()
         if let epochs {
             guard epochs > run.epoch || (epochs == run.epoch && run.stepInEpoch > 0) else {
-                throw ZooError("\(file.checkpoint) has already trained \(run.epoch) epochs; pass --epochs N with N > \(run.epoch)")
+                throw ZooError("\(file.checkpoint) has already trained \(plural(run.epoch, "epoch")); pass --epochs N with N > \(run.epoch)")
             }
             run.settings.epochs = epochs
         }
         if run.isFinished {
-            throw ZooError("\(file.checkpoint) finished its \(run.settings.epochs) epochs; pass --epochs N with N > \(run.epoch) to train more")
+            throw ZooError("\(file.checkpoint) finished its \(plural(run.settings.epochs, "epoch")); pass --epochs N with N > \(run.epoch) to train more")
         }
         let images = try data.load(run.settings.dataset, limit: run.settings.limit)
-        print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(run.settings.epochs) epochs)")
+        print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch")))")
         try drive(run, data: images, checkpoint: file.checkpoint, checkpointEvery: checkpointEvery)
     }
 }
+
+/// Fails before any training when the checkpoint could not be written next to `path`.
+func requireWritableFolder(for path: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw ZooError("\(path): cannot write: folder \(folder) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else { throw ZooError("\(path): cannot write: folder \(folder) is not writable") }
+}
+
+/// "1 epoch", "3 epochs".
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

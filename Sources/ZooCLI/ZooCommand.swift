@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Zoo
 
 /// The `zoo` command line. Packages that register their own models reuse it whole:
@@ -20,7 +21,18 @@ public struct ZooCommand: ParsableCommand {
     /// Registers `models` and runs the command line (exits the process).
     public static func run(models: [any GenerativeModel.Type], arguments: [String]? = nil) -> Never {
         ModelRegistry.register(models)
-        main(arguments)
-        exit(withError: nil)
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            exit()
+        } catch {
+            // Help and version requests exit cleanly through the parser; real errors get one line.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            var message = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
+            if error is ZooError == false { message += " (see `zoo help`)" }
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            exit(withError: ExitCode(exitCode(for: error) == .validationFailure ? 64 : 1))
+        }
     }
 }

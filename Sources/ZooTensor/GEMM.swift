@@ -1,4 +1,5 @@
 import CDNNL
+import CZooKernels
 import Synchronization
 
 /// The shape of one GEMM call: C[m, n] = op(A)[m, k] · op(B)[k, n].
@@ -39,13 +40,13 @@ public enum GEMM {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    let status = dnnl_sgemm(
+                    let status = zoo_sgemm(
                         transposeA ? 84 : 78, transposeB ? 84 : 78,  // 'T' : 'N'
-                        Int64(m), Int64(n), Int64(k), 1,
-                        pa.baseAddress, Int64(a.shape[1]),
-                        pb.baseAddress, Int64(b.shape[1]),
-                        beta, pc.baseAddress, Int64(n))
-                    precondition(status == dnnl_success, "dnnl_sgemm failed with status \(status)")
+                        m, n, k, 1,
+                        pa.baseAddress, a.shape[1],
+                        pb.baseAddress, b.shape[1],
+                        beta, pc.baseAddress, n)
+                    precondition(status == Int32(dnnl_success.rawValue), "dnnl_sgemm failed with status \(status)")
                 }
             }
         }

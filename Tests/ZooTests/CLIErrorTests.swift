@@ -60,8 +60,8 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["hyper-parameters of vae are not valid", "latent"], mustNotExist: ["x.h5"])
         try zooFails(["train", "vae", "--latent", "-3", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["--latent"], mustNotExist: ["x.h5"], usageBlock: true)
-        try zooFails(["train", "vae", "--latent=-3", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["--latent must be at least 1, got -3"], mustNotExist: ["x.h5"])
+        try zooFails(["train", "vae", "--set", "latent=-3", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["vae: latent and hidden sizes must be positive"], mustNotExist: ["x.h5"])
         try zooFails(["train", "vae", "--set", "latent", "--out", "x.h5"], in: folder,
                      mentioning: ["--set expects key=value, got 'latent'"], mustNotExist: ["x.h5"], usageBlock: true)
@@ -119,8 +119,8 @@ final class CLIErrorTests: XCTestCase {
     func testResumeOfAFinishedRun() throws {
         let checkpoint = try vaeCopy()
         let before = try Data(contentsOf: checkpoint)
-        try zooFails(["resume", "v.h5"], in: folder, mentioning: ["v.h5 finished its 1 epochs", "--epochs N with N > 1"])
-        try zooFails(["resume", "v.h5", "--epochs", "1"], in: folder, mentioning: ["v.h5 has already trained 1 epochs"])
+        try zooFails(["resume", "v.h5"], in: folder, mentioning: ["v.h5 finished its 1 epoch", "--epochs N with N > 1"])
+        try zooFails(["resume", "v.h5", "--epochs", "1"], in: folder, mentioning: ["v.h5 has already trained 1 epoch"])
         XCTAssertEqual(try Data(contentsOf: checkpoint), before, "a refused resume changed the checkpoint")
     }
 

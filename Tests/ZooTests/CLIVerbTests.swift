@@ -31,7 +31,7 @@ final class CLIVerbTests: XCTestCase {
         let (checkpoint, result) = try sharedCheckpoint("v.h5", Self.vaeArguments)
         XCTAssertEqual(result.stderr, "")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.first?.hasPrefix("training vae on mnist (1000 images, 1 epochs, batch 128") == true, result.description)
+        XCTAssertTrue(lines.first?.hasPrefix("training vae on mnist (1000 images, 1 epoch, batch 128") == true, result.description)
         XCTAssertTrue(lines.contains("hyper-parameters {\"hidden\":[64],\"latent\":20}"), result.description)
         // One summary line per epoch: training losses, test metrics, time, and where it went.
         let summaries = lines.filter { $0.hasPrefix("epoch ") }
@@ -179,7 +179,7 @@ final class CLIVerbTests: XCTestCase {
         let recorded = try CheckpointReader.load(checkpoint).history[0].metrics
         for (key, value) in recorded { XCTAssertEqual(metrics[key] ?? .nan, value, accuracy: 1e-4 * abs(value) + 1e-6, key) }
         let text = try zooOK(["eval", checkpoint], in: folder)
-        XCTAssertTrue(text.stdout.hasPrefix("vae after 1 epochs, mnist test set (10000 images): loss "), text.description)
+        XCTAssertTrue(text.stdout.hasPrefix("vae after 1 epoch, mnist test set (10000 images): loss "), text.description)
     }
 
     // MARK: inspect
