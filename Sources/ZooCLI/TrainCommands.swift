@@ -69,7 +69,7 @@ struct Train: ParsableCommand {
         let images = try data.load(dataset, limit: limit)
         let run = try TrainingRun.start(modelType, hyperparametersJSON: try modelType.hyperparametersJSON(overriding: overrides),
                                         settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
-        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), \(ComputeThreads.count) threads)")
+        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
     }

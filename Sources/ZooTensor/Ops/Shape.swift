@@ -21,6 +21,21 @@ extension Tensor {
         }
     }
 
+    /// Tensors joined along the first axis (batches one after another); the other dimensions must agree.
+    public static func concatenate(firstAxis parts: [Tensor]) -> Tensor {
+        precondition(!parts.isEmpty, "nothing to concatenate")
+        let trailing = parts[0].shape.dropFirst()
+        precondition(parts.allSatisfy { $0.shape.dropFirst() == trailing }, "concatenate: trailing shapes differ: \(parts.map(\.shape))")
+        let rows = parts.reduce(0) { $0 + ($1.shape.first ?? 1) }
+        return Tensor(shape: [rows] + trailing) { out in
+            var offset = 0
+            for part in parts {
+                part.withUnsafeBufferPointer { (out + offset).update(from: $0.baseAddress!, count: $0.count) }
+                offset += part.count
+            }
+        }
+    }
+
     /// Tensors joined along the last axis; all other dimensions must agree.
     public static func concatenate(lastAxis parts: [Tensor]) -> Tensor {
         precondition(!parts.isEmpty, "nothing to concatenate")
