@@ -32,11 +32,16 @@ public struct HDF5Attributes {
         return names.list.sorted()
     }
 
-    /// Whether an attribute by that name exists.
-    public func contains(_ name: String) -> Bool {
+    /// Whether an attribute by that name exists. Throws, rather than answering false, when
+    /// the object's attributes cannot be read (a corrupted header, say).
+    public func contains(_ name: String) throws -> Bool {
+        try containsAttribute(name)
+    }
+
+    private func containsAttribute(_ name: String) throws(HDF5Error) -> Bool {
         zoo_h5_prepare()
         let found = H5Aexists(handle.id, name)
-        if found < 0 { _ = zoo_h5_take_error(nil, 0) }
+        if found < 0 { throw location(name).libraryError("cannot look up attribute") }
         return found > 0
     }
 
@@ -95,7 +100,7 @@ public struct HDF5Attributes {
                         _ write: (hid_t) throws(HDF5Error) -> Void) throws(HDF5Error) {
         try handle.requireWritable()
         let location = location(name)
-        if contains(name) { try location.check(H5Adelete(handle.id, name), "cannot replace attribute") }
+        if try containsAttribute(name) { try location.check(H5Adelete(handle.id, name), "cannot replace attribute") }
         let attribute = try location.check(
             H5Acreate2(handle.id, name, type, space, zoo_h5p_default(), zoo_h5p_default()), "cannot create attribute")
         defer { H5Aclose(attribute) }
@@ -178,7 +183,7 @@ public struct HDF5Attributes {
     }
 
     private func requireExists(_ name: String) throws(HDF5Error) {
-        if !contains(name) { throw location(name).error(.notFound, "no such attribute") }
+        if try !containsAttribute(name) { throw location(name).error(.notFound, "no such attribute") }
     }
 
     /// Opens the attribute and hands its id, stored type and element count to `body`.

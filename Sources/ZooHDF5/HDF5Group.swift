@@ -34,7 +34,7 @@ public final class HDF5Group {
         try handle.requireWritable()
         let location = handle.location.child(path)
         try requireName(path, location)
-        if exists(path) { throw location.error(.alreadyExists, "already exists") }
+        if try lookUp(path) != nil { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createGroupID(path, location)
         return HDF5Group(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
@@ -59,7 +59,7 @@ public final class HDF5Group {
     private func createParents(of path: String) throws(HDF5Error) {
         for prefix in pathPrefixes(path).dropLast() {
             let location = handle.location.child(prefix)
-            switch kind(of: prefix) {
+            switch try lookUp(prefix) {
             case .group: continue
             case nil: H5Gclose(try createGroupID(prefix, location))
             case .dataset, .other: throw location.error(.typeMismatch, "is not a group")
@@ -69,55 +69,96 @@ public final class HDF5Group {
 
     /// Opens an existing group.
     public func openGroup(_ path: String) throws -> HDF5Group {
-        zoo_h5_prepare()
         let location = handle.location.child(path)
-        switch kind(of: path) {
-        case nil: throw location.error(.notFound, "no such group")
-        case .group: break
-        case .dataset: throw location.error(.typeMismatch, "is a dataset, not a group")
-        case .other: throw location.error(.typeMismatch, "is not a group")
+        guard let (id, kind) = try openObject(path) else { throw location.error(.notFound, "no such group") }
+        guard kind == .group else {
+            H5Oclose(id)
+            throw location.error(.typeMismatch, kind == .dataset ? "is a dataset, not a group" : "is not a group")
         }
-        let id = try location.check(H5Gopen2(handle.id, path, zoo_h5p_default()), "cannot open group")
         return HDF5Group(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
     }
 
     /// Opens the group if it exists, else creates it (with any missing parents).
     public func openOrCreateGroup(_ path: String) throws -> HDF5Group {
-        exists(path) ? try openGroup(path) : try createGroup(path)
+        try exists(path) ? try openGroup(path) : try createGroup(path)
     }
 
     // MARK: - Lookup
 
-    /// Whether an object exists at `path`. Never throws: a path through a missing group or
-    /// through a dataset simply does not exist.
-    public func exists(_ path: String) -> Bool {
-        kind(of: path) != nil
+    /// Whether an object exists at `path`: false when some link on the way is absent, or a
+    /// link on the way names a dataset rather than a group. Throws when the file cannot say,
+    /// because an object on the way exists but cannot be read (a corrupted header, say).
+    public func exists(_ path: String) throws -> Bool {
+        try lookUp(path) != nil
     }
 
-    /// What the object at `path` is, or nil if there is none.
-    public func kind(of path: String) -> HDF5ObjectKind? {
+    /// What the object at `path` is, or nil if there is none (see `exists`). Throws, rather
+    /// than answering nil, when a link is there but its object cannot be opened or the group
+    /// holding it cannot be read: corruption must not pass for a missing member.
+    public func kind(of path: String) throws -> HDF5ObjectKind? {
+        try lookUp(path)
+    }
+
+    private func lookUp(_ path: String) throws(HDF5Error) -> HDF5ObjectKind? {
+        guard let (id, kind) = try openObject(path) else { return nil }
+        H5Oclose(id)
+        return kind
+    }
+
+    /// Opens the object at `path` and says what it is; nil if there is none (see `exists`).
+    /// The caller closes the identifier.
+    private func openObject(_ path: String) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
         zoo_h5_prepare()
-        guard handle.isOpen else { return nil }
+        guard handle.isOpen else { throw handle.location.error(.notWritable, "file is closed") }
         // H5Lexists fails, rather than answering false, when a parent is missing, so the path
-        // is checked one link at a time.
+        // is checked one link at a time; each parent is known to be a group before its
+        // children are looked up, so a failure there is the file's, not the path's.
         let prefixes = pathPrefixes(path)
-        for prefix in prefixes where H5Lexists(handle.id, prefix, zoo_h5p_default()) <= 0 {
-            _ = zoo_h5_take_error(nil, 0)
-            return nil
+        for (index, prefix) in prefixes.enumerated() {
+            let location = handle.location.child(prefix)
+            let found = H5Lexists(handle.id, prefix, zoo_h5p_default())
+            if found < 0 { throw corruption(location.libraryError("cannot look up"), "cannot look up", location) }
+            if found == 0 { return nil }
+            if index < prefixes.count - 1 {
+                guard let (id, kind) = try openExisting(prefix, location) else { return nil }
+                H5Oclose(id)
+                if kind != .group { return nil }
+            }
         }
         let target = prefixes.last ?? (path.hasPrefix("/") ? "/" : ".")
-        // Opening the object also rules out dangling soft links.
-        let id = H5Oopen(handle.id, target, zoo_h5p_default())
+        return try openExisting(target, handle.location.child(target))
+    }
+
+    /// Opens the object a link that exists names: nil only for a soft or external link whose
+    /// target is missing (a dangling link), an error for an object that is there but cannot
+    /// be opened.
+    private func openExisting(_ path: String, _ location: Location) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
+        let id = H5Oopen(handle.id, path, zoo_h5p_default())
         if id < 0 {
+            let error = location.libraryError("cannot open object")
+            // A hard link always names an object; only soft and external links may dangle.
+            var info = H5L_info_t()
+            let dangling = error.kind != .corrupted && error.kind != .truncated
+                && H5Lget_info(handle.id, path, &info, zoo_h5p_default()) >= 0
+                && (info.type == H5L_TYPE_SOFT || info.type == H5L_TYPE_EXTERNAL)
             _ = zoo_h5_take_error(nil, 0)
-            return nil
+            if dangling { return nil }
+            throw corruption(error, "cannot open object", location)
         }
-        defer { H5Oclose(id) }
         switch H5Iget_type(id) {
-        case H5I_GROUP: return .group
-        case H5I_DATASET: return .dataset
-        default: return .other
+        case H5I_GROUP: return (id, .group)
+        case H5I_DATASET: return (id, .dataset)
+        default: return (id, .other)
         }
+    }
+
+    /// A failure to read what the file says is there. The library does not always name a
+    /// checksum (an address or a size may point at nonsense), but with the path checked one
+    /// group at a time, nothing but a damaged file explains it.
+    private func corruption(_ error: HDF5Error, _ action: String, _ location: Location) -> HDF5Error {
+        if error.kind == .corrupted || error.kind == .truncated { return error }
+        let detail = error.detail.map { $0.isEmpty ? "" : ": " + $0 } ?? ""
+        return location.error(.corrupted, "\(action) (file corrupted\(detail))", detail: error.detail)
     }
 
     /// The names of the group's direct children (groups, datasets and anything else), sorted.
@@ -143,27 +184,24 @@ public final class HDF5Group {
 
     /// The names of the child groups, sorted.
     public func groupNames() throws -> [String] {
-        try children().filter { kind(of: $0) == .group }
+        try children().filter { try lookUp($0) == .group }
     }
 
     /// The names of the child datasets, sorted.
     public func datasetNames() throws -> [String] {
-        try children().filter { kind(of: $0) == .dataset }
+        try children().filter { try lookUp($0) == .dataset }
     }
 
     // MARK: - Datasets
 
     /// Opens an existing dataset.
     public func openDataset(_ path: String) throws -> HDF5Dataset {
-        zoo_h5_prepare()
         let location = handle.location.child(path)
-        switch kind(of: path) {
-        case nil: throw location.error(.notFound, "no such dataset")
-        case .dataset: break
-        case .group: throw location.error(.typeMismatch, "is a group, not a dataset")
-        case .other: throw location.error(.typeMismatch, "is not a dataset")
+        guard let (id, kind) = try openObject(path) else { throw location.error(.notFound, "no such dataset") }
+        guard kind == .dataset else {
+            H5Oclose(id)
+            throw location.error(.typeMismatch, kind == .group ? "is a group, not a dataset" : "is not a dataset")
         }
-        let id = try location.check(H5Dopen2(handle.id, path, zoo_h5p_default()), "cannot open dataset")
         return try HDF5Dataset(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
     }
 
@@ -208,7 +246,7 @@ public final class HDF5Group {
             throw location.error(.invalidArgument, "shape \(shape) needs \(count) values, got \(values.count)")
         }
         try requireName(path, location)
-        if exists(path) { throw location.error(.alreadyExists, "already exists") }
+        if try lookUp(path) != nil { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createDataset(path, T.hdf5ElementType, shape: shape, options: options, location)
         // The object owns the identifier from here on, and closes it on every path out.

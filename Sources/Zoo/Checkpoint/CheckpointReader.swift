@@ -19,7 +19,7 @@ public enum CheckpointReader {
     static func read(_ file: HDF5File, name: String) throws -> TrainingRun {
         let root = file.root
         typealias A = CheckpointLayout.Attribute
-        guard root.attributes.contains(A.format), (try? root.attributes.string(A.format)) == CheckpointLayout.formatName else {
+        guard try formatName(root) == CheckpointLayout.formatName else {
             throw ZooError("\(name): not a zoo checkpoint (no '\(A.format)' attribute \"\(CheckpointLayout.formatName)\")")
         }
         let version = try root.attributes.int64(A.formatVersion)
@@ -130,7 +130,7 @@ public enum CheckpointReader {
     /// A float32 tensor, checked for shape (when given) and for NaN or infinity.
     private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String) throws -> Tensor {
         let path = group.path == "/" ? "/\(key)" : "\(group.path)/\(key)"
-        guard group.kind(of: key) == .dataset else { throw ZooError("\(file): missing tensor \(path)") }
+        guard try group.kind(of: key) == .dataset else { throw ZooError("\(file): missing tensor \(path)") }
         let dataset = try group.openDataset(key)
         if let shape, dataset.shape != shape {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
@@ -140,6 +140,18 @@ public enum CheckpointReader {
         }
         guard tensor.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
         return tensor
+    }
+
+    /// The root's `format` attribute; nil when there is none or it is not a string (some other
+    /// HDF5 file). A damaged file is reported as such, not as a foreign one.
+    private static func formatName(_ root: HDF5Group) throws -> String? {
+        let attribute = CheckpointLayout.Attribute.format
+        guard try root.attributes.contains(attribute) else { return nil }
+        do {
+            return try root.attributes.string(attribute)
+        } catch let error as HDF5Error where error.kind == .typeMismatch {
+            return nil
+        }
     }
 
     /// Fails on a missing or an unexpected member, naming it.
@@ -171,7 +183,7 @@ extension CheckpointReader {
             var found: [StoredTensor] = []
             func walk(_ group: HDF5Group) throws {
                 for child in try group.children() {
-                    switch group.kind(of: child) {
+                    switch try group.kind(of: child) {
                     case .group?: try walk(try group.openGroup(child))
                     case .dataset?:
                         let dataset = try group.openDataset(child)
