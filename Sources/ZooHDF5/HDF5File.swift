@@ -29,8 +29,9 @@ public final class HDF5File {
         let location = Location(file: path, object: nil)
         let fapl = try fileAccess(location)
         defer { H5Pclose(fapl) }
-        let id = try location.check(
-            H5Fcreate(path, zoo_h5f_acc_trunc(), zoo_h5p_default(), fapl), "cannot create file")
+        let fcpl = try fileCreation(location)
+        defer { H5Pclose(fcpl) }
+        let id = try location.check(H5Fcreate(path, zoo_h5f_acc_trunc(), fcpl, fapl), "cannot create file")
         return try HDF5File(handle: H5FileHandle(id: id, name: path, isWritable: true))
     }
 
@@ -65,8 +66,10 @@ public final class HDF5File {
         let location = Location(file: name, object: nil)
         let fapl = try memoryAccess(location)
         defer { H5Pclose(fapl) }
+        let fcpl = try fileCreation(location)
+        defer { H5Pclose(fcpl) }
         let id = try location.check(
-            H5Fcreate(memoryFileName(), zoo_h5f_acc_trunc(), zoo_h5p_default(), fapl), "cannot create in-memory file")
+            H5Fcreate(memoryFileName(), zoo_h5f_acc_trunc(), fcpl, fapl), "cannot create in-memory file")
         return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: true))
     }
 
@@ -179,6 +182,20 @@ public final class HDF5File {
     }
 
     // MARK: - Property lists
+
+    /// File creation. The root group keeps up to 64 attributes in its object header (HDF5's
+    /// default moves them to "dense" storage past 8): a checkpoint's root attributes are then
+    /// covered by the header's checksum however long its strings are (up to the header's
+    /// 64 KiB per message), and there is no fractal heap and name index to build and read.
+    private static func fileCreation(_ location: Location) throws(HDF5Error) -> hid_t {
+        let fcpl = try location.check(H5Pcreate(zoo_h5p_file_create()), "cannot create file creation list")
+        if H5Pset_attr_phase_change(fcpl, 64, 48) < 0 {
+            let error = location.libraryError("cannot set file creation properties")
+            H5Pclose(fcpl)
+            throw error
+        }
+        return fcpl
+    }
 
     /// File access for files on disk. Objects are written in the HDF5 1.10 format at least:
     /// it checksums all metadata, and stores a one-chunk dataset without a chunk index. HDF5
