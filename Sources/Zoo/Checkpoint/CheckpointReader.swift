@@ -23,10 +23,15 @@ public enum CheckpointReader {
             throw ZooError("\(name): not a zoo checkpoint (no '\(A.format)' attribute \"\(CheckpointLayout.formatName)\")")
         }
         let version = try root.attributes.int64(A.formatVersion)
-        guard version <= CheckpointLayout.formatVersion, version >= 1 else {
+        guard version >= 1 else {
+            throw ZooError("\(name): checkpoint format version \(version) is not a valid format version (versions start at 1)")
+        }
+        guard version <= CheckpointLayout.formatVersion else {
             throw ZooError("\(name): checkpoint format version \(version) is newer than this zoo reads (\(CheckpointLayout.formatVersion)); upgrade zoo")
         }
-        let modelType = try ModelRegistry.model(named: try root.attributes.string(A.model))
+        let modelName = try root.attributes.string(A.model)
+        let modelType: any GenerativeModel.Type
+        do { modelType = try ModelRegistry.model(named: modelName) } catch { throw ZooError("\(name): \(error)") }
         let settings: TrainingSettings
         do {
             settings = try JSONDecoder().decode(TrainingSettings.self, from: Data(try root.attributes.string(A.training).utf8))
@@ -38,9 +43,14 @@ public enum CheckpointReader {
         let rows = Int(try root.attributes.int64(A.imageRows)), columns = Int(try root.attributes.int64(A.imageColumns))
         guard rows > 0, columns > 0, rows <= 4096, columns <= 4096 else { throw ZooError("\(name): image size \(rows)x\(columns) is not valid") }
 
+        let hyperparameters = try root.attributes.string(A.hyperparameters)
         var scratch = RandomGenerator(seed: 0)
-        let model = try modelType.make(hyperparametersJSON: try root.attributes.string(A.hyperparameters),
-                                       imageSize: rows * columns, generator: &scratch)
+        let model: any GenerativeModel
+        do {
+            model = try modelType.make(hyperparametersJSON: hyperparameters, imageSize: rows * columns, generator: &scratch)
+        } catch {
+            throw ZooError("\(name): \(error)")
+        }
         // The model is filled in place but only handed out if everything below succeeds.
         let weights = try root.openGroup(CheckpointLayout.weights)
         let expected = model.namedParameters
