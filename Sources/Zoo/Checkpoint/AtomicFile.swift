@@ -4,13 +4,16 @@ import Glibc
 #endif
 
 /// Replaces a file so that at every moment the path holds either the old or the new complete
-/// contents: write a temporary file in the same folder, fsync it, rename it over the old one,
-/// fsync the folder. A crash at any point leaves the last good file in place.
+/// contents: write a temporary file `.<name>.tmp-<pid>` in the same folder, fsync it, rename
+/// it over the old one, fsync the folder. A crash at any point leaves the last good file in
+/// place; a process killed while writing leaves its temporary file, which the next successful
+/// write to the same path removes.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        let temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
+        let temporaryPrefix = ".\(url.lastPathComponent).tmp-"
+        let temporary = "\(folder)/\(temporaryPrefix)\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ZooError("\(path): cannot write (\(String(cString: strerror(errno))))") }
         var ok = false
@@ -36,10 +39,34 @@ public enum AtomicFile {
             throw ZooError("\(path): cannot replace (\(String(cString: strerror(errno))))")
         }
         ok = true
+        // Before the folder's fsync, which then also makes the removals durable.
+        removeStaleTemporaries(in: folder, prefix: temporaryPrefix)
         let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             fsync(folderFD)
             close(folderFD)
+        }
+    }
+
+    /// Removes the temporary files `<prefix><pid>` in `folder` of processes that no longer
+    /// exist: writers killed before their rename. A live process's file (another writer of
+    /// the same path, mid-write) is never touched; nor is anything not named exactly so.
+    static func removeStaleTemporaries(in folder: String, prefix: String) {
+        guard let directory = opendir(folder.isEmpty ? "." : folder) else { return }
+        defer { closedir(directory) }
+        let own = getpid()
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix(prefix) else { continue }
+            let digits = name.dropFirst(prefix.count)
+            guard !digits.isEmpty, digits.count <= 10, digits.first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let pid = pid_t(digits), pid > 0, pid != own else { continue }
+            // ESRCH: no such process. EPERM means it exists (another user's): keep its file.
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink("\(folder.isEmpty ? "." : folder)/\(name)")
+            }
         }
     }
 }
