@@ -25,8 +25,7 @@ func writeSingleChecksummedChunk(_ dataset: hid_t, _ data: UnsafeRawBufferPointe
     guard let source = data.baseAddress else { return }
     let offset = [hsize_t](repeating: 0, count: rank)
     try file.withScratch(data.count + checksumBytes) { (chunk) throws(HDF5Error) in
-        chunk.copyMemory(from: source, byteCount: data.count)
-        let checksum = zoo_fletcher32(chunk, data.count).littleEndian
+        let checksum = zoo_fletcher32_copy(chunk, source, data.count).littleEndian  // one pass
         withUnsafeBytes(of: checksum) { (chunk + data.count).copyMemory(from: $0.baseAddress!, byteCount: checksumBytes) }
         try location.check(
             H5Dwrite_chunk(dataset, zoo_h5p_default(), 0, offset, data.count + checksumBytes, chunk),

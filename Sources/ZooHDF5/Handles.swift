@@ -11,12 +11,22 @@ final class H5FileHandle {
 
     /// The memory an in-memory image was opened from, which the library reads in place.
     private let image: UnsafeMutableRawPointer?
+    /// For an in-memory file being written: the buffer the library builds it in.
+    private(set) var ownedImage: OpaquePointer?
 
-    init(id: hid_t, name: String, isWritable: Bool, image: UnsafeMutableRawPointer? = nil) {
+    init(id: hid_t, name: String, isWritable: Bool, image: UnsafeMutableRawPointer? = nil,
+         ownedImage: OpaquePointer? = nil) {
         self.id = id
         self.name = name
         self.isWritable = isWritable
         self.image = image
+        self.ownedImage = ownedImage
+    }
+
+    /// Lets go of the buffer an in-memory file was built in (kept for the next such file).
+    func releaseOwnedImage() {
+        zoo_h5_owned_image_release(ownedImage)
+        ownedImage = nil
     }
 
     var location: Location { Location(file: name, object: nil) }
@@ -62,6 +72,7 @@ final class H5FileHandle {
         // Every group and dataset holds this handle, so none is open any more: the library
         // has really closed the file (not only this identifier) and let go of the image.
         image?.deallocate()
+        releaseOwnedImage()
     }
 }
 

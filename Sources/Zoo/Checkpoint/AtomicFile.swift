@@ -10,6 +10,10 @@ import Glibc
 /// write to the same path removes.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try write($0, to: path) }
+    }
+
+    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporaryPrefix = ".\(url.lastPathComponent).tmp-"
@@ -22,16 +26,14 @@ public enum AtomicFile {
         }
         do {
             defer { close(fd) }
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw ZooError("\(path): write failed (\(String(cString: strerror(errno))))")
-                    }
-                    offset += written
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw ZooError("\(path): write failed (\(String(cString: strerror(errno))))")
                 }
+                offset += written
             }
             guard fsync(fd) == 0 else { throw ZooError("\(path): fsync failed (\(String(cString: strerror(errno))))") }
         }

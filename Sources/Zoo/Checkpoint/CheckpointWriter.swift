@@ -5,12 +5,18 @@ import ZooHDF5
 /// built in memory and then replaced atomically, so a crash never leaves a half-written file.
 public enum CheckpointWriter {
     public static func save(_ run: TrainingRun, to path: String) throws {
-        try AtomicFile.write(try encode(run, name: path), to: path)
+        // The bytes go to disk straight from the buffer the file was built in.
+        try build(run, name: path).closeWithImage { bytes in try AtomicFile.write(bytes, to: path) }
     }
 
     /// The checkpoint's bytes.
     public static func encode(_ run: TrainingRun, name: String = "<memory>") throws -> [UInt8] {
-        let file = try HDF5File.inMemory(name: name)
+        try build(run, name: name).closeWithImage { Array($0) }
+    }
+
+    /// The checkpoint as an in-memory file, flushed, with nothing but the file itself open.
+    private static func build(_ run: TrainingRun, name: String) throws -> HDF5File {
+        let file = try HDF5File.inMemory(name: name, expectedSize: estimatedSize(run))
         let root = file.root
         typealias A = CheckpointLayout.Attribute
         try root.attributes.set(A.format, CheckpointLayout.formatName)
@@ -68,7 +74,14 @@ public enum CheckpointWriter {
             }
         }
         try file.flush()
-        return try file.image()
+        return file
+    }
+
+    /// The tensors' bytes, with their checksums, and room for the metadata: about the size of
+    /// the file, so that its buffer need not grow while it is built.
+    private static func estimatedSize(_ run: TrainingRun) -> Int {
+        let tensors = run.model.namedParameters.map(\.parameter.value) + run.optimizers.flatMap { $0.optimizer.state.values }
+        return tensors.reduce(64 << 10) { $0 + 4 * $1.count + 4 } + run.history.count * 256
     }
 
     private static func write(_ tensor: Tensor, _ name: String, in group: HDF5Group) throws {
