@@ -137,4 +137,17 @@ final class CheckpointCrashTests: CheckpointTestCase {
         XCTAssertEqual(present, Set(kept + ["X.h5"]))
         XCTAssertEqual(try String(contentsOfFile: path("X.h5"), encoding: .utf8), "complete")
     }
+
+    /// The file being replaced is held open across the rename (so that freeing it does not slow
+    /// the save down): that must neither block on a FIFO nor keep the old contents visible.
+    func testReplacingKeepsNoOldContentsAndDoesNotBlock() throws {
+        let file = path("R.h5")
+        XCTAssertEqual(mkfifo(file, 0o644), 0)
+        try AtomicFile.write(Array("first".utf8), to: file)
+        try AtomicFile.write(Array("second, longer".utf8), to: file)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "second, longer")
+        try AtomicFile.write([], to: file)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)).count, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["R.h5"])
+    }
 }

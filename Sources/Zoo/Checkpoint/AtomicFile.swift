@@ -20,6 +20,9 @@ public enum AtomicFile {
         let temporary = "\(folder)/\(temporaryPrefix)\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ZooError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        // Reserving the blocks up front makes the write cheaper (no delayed allocation page by
+        // page). Where the file system cannot, plain writes allocate as usual.
+        if bytes.count > 0, let fallocate = fallocateFunction { _ = fallocate(fd, 0, 0, bytes.count) }
         var ok = false
         defer {
             if !ok { unlink(temporary) }
@@ -37,6 +40,11 @@ public enum AtomicFile {
             }
             guard fsync(fd) == 0 else { throw ZooError("\(path): fsync failed (\(String(cString: strerror(errno))))") }
         }
+        // The file being replaced is held open across the rename and let go of off this
+        // thread: the file system frees its blocks when its last reference goes, which inside
+        // rename costs about 2 ms for 8 MB on ext4. Non-blocking, so a FIFO cannot stall it.
+        let replaced = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        defer { if replaced >= 0 { releaseQueue.async { _ = close(replaced) } } }
         guard rename(temporary, path) == 0 else {
             throw ZooError("\(path): cannot replace (\(String(cString: strerror(errno))))")
         }
@@ -49,6 +57,18 @@ public enum AtomicFile {
             close(folderFD)
         }
     }
+
+    /// Where the last references to replaced files are dropped.
+    private static let releaseQueue = DispatchQueue(label: "zoo.atomic-file.release", qos: .utility)
+
+    /// Linux's fallocate(2), looked up at run time: Swift's Glibc module leaves out the GNU
+    /// declaration, and posix_fallocate would emulate it with a write per block where the file
+    /// system lacks it.
+    private typealias Fallocate = @convention(c) (Int32, Int32, Int, Int) -> Int32
+    private static let fallocateFunction: Fallocate? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fallocate") else { return nil }  // RTLD_DEFAULT
+        return unsafeBitCast(symbol, to: Fallocate.self)
+    }()
 
     /// Removes the temporary files `<prefix><pid>` in `folder` of processes that no longer
     /// exist: writers killed before their rename. A live process's file (another writer of
