@@ -49,6 +49,9 @@ hid_t zoo_h5t_std_u64le(void) { return H5T_STD_U64LE; }
 hid_t zoo_h5t_c_s1(void) { return H5T_C_S1; }
 size_t zoo_h5t_variable(void) { return H5T_VARIABLE; }
 
+hid_t zoo_h5fd_sec2(void) { return H5FD_SEC2; }
+haddr_t zoo_haddr_undef(void) { return HADDR_UNDEF; }
+
 H5Z_filter_t zoo_h5z_filter_fletcher32(void) { return H5Z_FILTER_FLETCHER32; }
 H5Z_filter_t zoo_h5z_filter_deflate(void) { return H5Z_FILTER_DEFLATE; }
 

@@ -120,7 +120,8 @@ public final class HDF5File {
             copy.deallocate()
             throw error
         }
-        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: false, image: copy))
+        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: false,
+                                                 image: UnsafeMutableRawBufferPointer(start: copy, count: image.count)))
     }
 
     /// The file's complete bytes, as they would be on disk. Works for any open file, but is

@@ -100,14 +100,19 @@ public final class HDF5Group {
     }
 
     private func lookUp(_ path: String) throws(HDF5Error) -> HDF5ObjectKind? {
-        guard let (id, kind) = try openObject(path) else { return nil }
-        H5Oclose(id)
-        return kind
+        try resolve(path) { target, location throws(HDF5Error) in try existingKind(target, location) }
     }
 
     /// Opens the object at `path` and says what it is; nil if there is none (see `exists`).
     /// The caller closes the identifier.
     private func openObject(_ path: String) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
+        try resolve(path) { target, location throws(HDF5Error) in try openExisting(target, location) }
+    }
+
+    /// Checks the links on the way to `path` and hands the last one to `final`; nil when a
+    /// link is absent or one on the way is not a group.
+    private func resolve<T>(_ path: String,
+                            _ final: (String, Location) throws(HDF5Error) -> T?) throws(HDF5Error) -> T? {
         zoo_h5_prepare()
         guard handle.isOpen else { throw handle.location.error(.notWritable, "file is closed") }
         // H5Lexists fails, rather than answering false, when a parent is missing, so the path
@@ -119,37 +124,53 @@ public final class HDF5Group {
             let found = H5Lexists(handle.id, prefix, zoo_h5p_default())
             if found < 0 { throw corruption(location.libraryError("cannot look up"), "cannot look up", location) }
             if found == 0 { return nil }
-            if index < prefixes.count - 1 {
-                guard let (id, kind) = try openExisting(prefix, location) else { return nil }
-                H5Oclose(id)
-                if kind != .group { return nil }
-            }
+            if index < prefixes.count - 1, try existingKind(prefix, location) != .group { return nil }
         }
         let target = prefixes.last ?? (path.hasPrefix("/") ? "/" : ".")
-        return try openExisting(target, handle.location.child(target))
+        return try final(target, handle.location.child(target))
     }
 
-    /// Opens the object a link that exists names: nil only for a soft or external link whose
-    /// target is missing (a dangling link), an error for an object that is there but cannot
-    /// be opened.
+    /// What the object a link that exists names is, from its header (which is read, and so
+    /// checked, but not opened as an identifier): nil only for a dangling soft or external
+    /// link, an error for an object that is there but cannot be read.
+    private func existingKind(_ path: String, _ location: Location) throws(HDF5Error) -> HDF5ObjectKind? {
+        var info = H5O_info_t()
+        if H5Oget_info_by_name2(handle.id, path, &info, UInt32(H5O_INFO_BASIC), zoo_h5p_default()) < 0 {
+            try failedToReach(path, location.libraryError("cannot read object"), "cannot read object", location)
+            return nil
+        }
+        switch info.type {
+        case H5O_TYPE_GROUP: return .group
+        case H5O_TYPE_DATASET: return .dataset
+        default: return .other
+        }
+    }
+
+    /// Opens the object a link that exists names (see `existingKind`).
     private func openExisting(_ path: String, _ location: Location) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
         let id = H5Oopen(handle.id, path, zoo_h5p_default())
         if id < 0 {
-            let error = location.libraryError("cannot open object")
-            // A hard link always names an object; only soft and external links may dangle.
-            var info = H5L_info_t()
-            let dangling = error.kind != .corrupted && error.kind != .truncated
-                && H5Lget_info(handle.id, path, &info, zoo_h5p_default()) >= 0
-                && (info.type == H5L_TYPE_SOFT || info.type == H5L_TYPE_EXTERNAL)
-            _ = zoo_h5_take_error(nil, 0)
-            if dangling { return nil }
-            throw corruption(error, "cannot open object", location)
+            try failedToReach(path, location.libraryError("cannot open object"), "cannot open object", location)
+            return nil
         }
         switch H5Iget_type(id) {
         case H5I_GROUP: return (id, .group)
         case H5I_DATASET: return (id, .dataset)
         default: return (id, .other)
         }
+    }
+
+    /// After failing to read the object a link names: returns for a dangling link (a soft or
+    /// external one whose target is missing: nothing is there), throws otherwise. A hard link
+    /// always names an object.
+    private func failedToReach(_ path: String, _ error: HDF5Error, _ action: String,
+                               _ location: Location) throws(HDF5Error) {
+        var info = H5L_info_t()
+        let dangling = error.kind != .corrupted && error.kind != .truncated
+            && H5Lget_info(handle.id, path, &info, zoo_h5p_default()) >= 0
+            && (info.type == H5L_TYPE_SOFT || info.type == H5L_TYPE_EXTERNAL)
+        _ = zoo_h5_take_error(nil, 0)
+        if !dangling { throw corruption(error, action, location) }
     }
 
     /// A failure to read what the file says is there. The library does not always name a

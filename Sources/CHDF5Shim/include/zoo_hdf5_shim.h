@@ -64,6 +64,11 @@ hid_t zoo_h5t_c_s1(void);
 /// H5T_VARIABLE: the size that makes a string type variable-length.
 size_t zoo_h5t_variable(void);
 
+/// The sec2 (POSIX) file driver, HDF5's default for files on disk.
+hid_t zoo_h5fd_sec2(void);
+/// HADDR_UNDEF: an undefined file address.
+haddr_t zoo_haddr_undef(void);
+
 // Filter identifiers.
 H5Z_filter_t zoo_h5z_filter_fletcher32(void);
 H5Z_filter_t zoo_h5z_filter_deflate(void);

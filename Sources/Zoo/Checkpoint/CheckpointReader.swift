@@ -140,8 +140,12 @@ public enum CheckpointReader {
     /// A float32 tensor, checked for shape (when given) and for NaN or infinity.
     private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String) throws -> Tensor {
         let path = group.path == "/" ? "/\(key)" : "\(group.path)/\(key)"
-        guard try group.kind(of: key) == .dataset else { throw ZooError("\(file): missing tensor \(path)") }
-        let dataset = try group.openDataset(key)
+        let dataset: HDF5Dataset
+        do {
+            dataset = try group.openDataset(key)
+        } catch let error as HDF5Error where error.kind == .notFound || error.kind == .typeMismatch {
+            throw ZooError("\(file): missing tensor \(path)")  // absent, or a group by that name
+        }
         if let shape, dataset.shape != shape {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
         }
