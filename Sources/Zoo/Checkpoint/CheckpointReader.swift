@@ -16,6 +16,9 @@ public enum CheckpointReader {
     /// The trained model alone, for encode / decode / sample.
     public static func loadModel(_ path: String) throws -> any GenerativeModel { try load(path).model }
 
+    /// Off only to measure what reading ahead gains (the speed test).
+    nonisolated(unsafe) static var readsAhead = true
+
     static func read(_ file: HDF5File, name: String) throws -> TrainingRun {
         let root = file.root
         typealias A = CheckpointLayout.Attribute
@@ -44,6 +47,11 @@ public enum CheckpointReader {
         guard rows > 0, columns > 0, rows <= 4096, columns <= 4096 else { throw ZooError("\(name): image size \(rows)x\(columns) is not valid") }
 
         let hyperparameters = try root.attributes.string(A.hyperparameters)
+        // The tensors are read on a second thread while this one builds the model and its
+        // optimizers (see TensorPrefetch); the checks below are the same either way.
+        let prefetched = TensorPrefetch(root: root)
+        if readsAhead { prefetched.start() }
+        defer { prefetched.wait() }
         var scratch = RandomGenerator(seed: 0)
         let model: any GenerativeModel
         do {
@@ -51,16 +59,21 @@ public enum CheckpointReader {
         } catch {
             throw ZooError("\(name): \(error)")
         }
+        // The random generators are set from the file below.
+        let run = TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: scratch,
+                              dataGenerator: scratch, imageRows: rows, imageColumns: columns)
+        prefetched.wait()
+
         // The model is filled in place but only handed out if everything below succeeds.
         let weights = try root.openGroup(CheckpointLayout.weights)
         let expected = model.namedParameters
         try checkNames(in: weights, expected: Set(expected.map(\.name)), file: name)
         for (parameterName, parameter) in expected {
-            parameter.value = try readTensor(weights, parameterName, shape: parameter.shape, file: name)
+            parameter.value = try readTensor(weights, parameterName, shape: parameter.shape, file: name, prefetched)
         }
         let extra = try root.openGroup(CheckpointLayout.modelState)
         var extraState: [String: Tensor] = [:]
-        for key in try extra.datasetNames() { extraState[key] = try readTensor(extra, key, shape: nil, file: name) }
+        for key in try extra.datasetNames() { extraState[key] = try readTensor(extra, key, shape: nil, file: name, prefetched) }
         do { try model.load(extraState: extraState) } catch { throw ZooError("\(name): model_state: \(error)") }
 
         typealias T = CheckpointLayout.TrainingState
@@ -69,9 +82,9 @@ public enum CheckpointReader {
               let dataRNG = RandomGenerator(state: try state.read(T.dataRNG, as: UInt64.self).values) else {
             throw ZooError("\(name): training_state: random generator state is not four non-zero words")
         }
-        let run = TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: modelRNG,
-                              dataGenerator: dataRNG, imageRows: rows, imageColumns: columns)
-        try readOptimizers(root, into: run, file: name)
+        run.modelGenerator = modelRNG
+        run.dataGenerator = dataRNG
+        try readOptimizers(root, into: run, file: name, prefetched)
         run.epoch = Int(try state.attributes.int64(T.epoch))
         run.stepInEpoch = Int(try state.attributes.int64(T.stepInEpoch))
         run.globalStep = Int(try state.attributes.int64(T.globalStep))
@@ -86,7 +99,8 @@ public enum CheckpointReader {
         return run
     }
 
-    private static func readOptimizers(_ root: HDF5Group, into run: TrainingRun, file: String) throws {
+    private static func readOptimizers(_ root: HDF5Group, into run: TrainingRun, file: String,
+                                       _ prefetched: TensorPrefetch) throws {
         let group = try root.openGroup(CheckpointLayout.optimizer)
         try checkNames(in: group, expected: Set(run.optimizers.map(\.name)), file: file, groups: true)
         for (optimizerName, optimizer) in run.optimizers {
@@ -107,7 +121,7 @@ public enum CheckpointReader {
                         }
                         state[key] = Tensor(Float(step.values[0]))
                     } else {
-                        state[key] = try readTensor(parameterGroup, slot, shape: template[key]!.shape, file: file)
+                        state[key] = try readTensor(parameterGroup, slot, shape: template[key]!.shape, file: file, prefetched)
                     }
                 }
             }
@@ -137,9 +151,19 @@ public enum CheckpointReader {
         }
     }
 
-    /// A float32 tensor, checked for shape (when given) and for NaN or infinity.
-    private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String) throws -> Tensor {
+    /// A float32 tensor, checked for shape (when given) and for NaN or infinity: the one read
+    /// ahead if there is one (with the error reading it gave), else read now.
+    private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String,
+                                   _ prefetched: TensorPrefetch) throws -> Tensor {
         let path = group.path == "/" ? "/\(key)" : "\(group.path)/\(key)"
+        if let entry = prefetched.take(path) {
+            if let shape, entry.shape != shape {
+                throw ZooError("\(file): \(path) has shape \(entry.shape), expected \(shape)")
+            }
+            let tensor = try entry.tensor.get()
+            guard entry.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
+            return tensor
+        }
         let dataset: HDF5Dataset
         do {
             dataset = try group.openDataset(key)
