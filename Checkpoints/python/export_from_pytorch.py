@@ -66,9 +66,9 @@ def tensor(group, name, array):
 
 
 def set_text(attrs, name, value):
-    """A UTF-8 string attribute, fixed-length: it is stored inside the object header, which
-    HDF5 checksums (a variable-length string lives in the unchecksummed global heap). zoo reads
-    both kinds."""
+    """A UTF-8 string attribute, fixed-length and null-padded, as zoo writes them: it is stored
+    inside the object header, which HDF5 checksums (a variable-length string lives in the
+    unchecksummed global heap). zoo reads both kinds. h5py reads it back as bytes."""
     data = value.encode("utf-8")
     attrs.create(name, data, dtype=h5py.string_dtype("utf-8", max(1, len(data))))
 

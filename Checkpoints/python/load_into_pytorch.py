@@ -60,8 +60,9 @@ def expected_shapes(model, hyperparameters, image_size=28 * 28):
 
 
 def text(value):
-    """A string attribute as str: h5py gives str for variable-length strings (what zoo writes)
-    and bytes for fixed-length ones (what export_from_pytorch.py writes)."""
+    """A string attribute as str. zoo and export_from_pytorch.py write fixed-length UTF-8
+    strings (they sit in checksummed metadata), which h5py returns as bytes; variable-length
+    ones (older zoo checkpoints, other tools) come back as str."""
     return value.decode("utf-8") if isinstance(value, (bytes, np.bytes_)) else str(value)
 
 

@@ -1,5 +1,6 @@
 #include "zoo_hdf5_shim.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ unsigned zoo_h5f_acc_excl(void) { return H5F_ACC_EXCL; }
 unsigned zoo_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 unsigned zoo_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 H5F_libver_t zoo_h5f_libver_latest(void) { return H5F_LIBVER_LATEST; }
+unsigned zoo_h5f_obj_all_local(void) { return H5F_OBJ_ALL | H5F_OBJ_LOCAL; }
 
 hid_t zoo_h5p_default(void) { return H5P_DEFAULT; }
 hid_t zoo_h5s_all(void) { return H5S_ALL; }
@@ -46,6 +48,9 @@ hid_t zoo_h5t_std_u64le(void) { return H5T_STD_U64LE; }
 
 hid_t zoo_h5t_c_s1(void) { return H5T_C_S1; }
 size_t zoo_h5t_variable(void) { return H5T_VARIABLE; }
+
+hid_t zoo_h5fd_sec2(void) { return H5FD_SEC2; }
+haddr_t zoo_haddr_undef(void) { return HADDR_UNDEF; }
 
 H5Z_filter_t zoo_h5z_filter_fletcher32(void) { return H5Z_FILTER_FLETCHER32; }
 H5Z_filter_t zoo_h5z_filter_deflate(void) { return H5Z_FILTER_DEFLATE; }
@@ -198,25 +203,31 @@ static inline __attribute__((always_inline)) void fletcher_block(const unsigned 
     }
 }
 
-// On x86-64 Linux an AVX2 copy is picked at load time where the CPU has it (twice as fast).
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-uint32_t zoo_fletcher32(const void *data, size_t size) {
-    const unsigned char *p = (const unsigned char *)data;
+// The whole checksum, optionally copying the data to `copy` on the way: each block of 360
+// words is copied and then summed while it is in the L1 cache, so data and copy are each
+// touched once.
+static inline __attribute__((always_inline)) uint32_t fletcher32_impl(const unsigned char *p, size_t size,
+                                                                      unsigned char *copy) {
     size_t words = size / 2;
     uint32_t sum1 = 0, sum2 = 0;
     // Reduce every 360 words, where the library does: the intermediate values, not only
     // their residues, must match for the final one to be bit-identical.
     while (words > 0) {
         size_t n = words > 360 ? 360 : words;
-        fletcher_block(p, n, &sum1, &sum2);
+        if (copy) {
+            memcpy(copy, p, 2 * n);
+            fletcher_block(copy, n, &sum1, &sum2);
+            copy += 2 * n;
+        } else {
+            fletcher_block(p, n, &sum1, &sum2);
+        }
         p += 2 * n;
         words -= n;
         sum1 = (sum1 & 0xffff) + (sum1 >> 16);
         sum2 = (sum2 & 0xffff) + (sum2 >> 16);
     }
     if (size % 2) {
+        if (copy) *copy = *p;
         sum1 += (uint32_t)*p << 8;
         sum2 += sum1;
         sum1 = (sum1 & 0xffff) + (sum1 >> 16);
@@ -225,6 +236,23 @@ uint32_t zoo_fletcher32(const void *data, size_t size) {
     sum1 = (sum1 & 0xffff) + (sum1 >> 16);
     sum2 = (sum2 & 0xffff) + (sum2 >> 16);
     return (sum2 << 16) | sum1;
+}
+
+// On x86-64 Linux an AVX2 copy is picked at load time where the CPU has it (twice as fast).
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+#define ZOO_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define ZOO_VECTOR_CLONES
+#endif
+
+ZOO_VECTOR_CLONES
+uint32_t zoo_fletcher32(const void *data, size_t size) {
+    return fletcher32_impl((const unsigned char *)data, size, NULL);
+}
+
+ZOO_VECTOR_CLONES
+uint32_t zoo_fletcher32_copy(void *destination, const void *source, size_t size) {
+    return fletcher32_impl((const unsigned char *)source, size, (unsigned char *)destination);
 }
 
 // Bob Jenkins' lookup3 hash (hashlittle, byte-at-a-time), which HDF5 uses for metadata
@@ -283,4 +311,132 @@ void zoo_h5_fix_image_superblock(unsigned char *image, size_t size) {
     if (checksum_at + 4 > size) return;
     uint32_t sum = lookup3(image, checksum_at, 0);
     for (int i = 0; i < 4; i++) image[checksum_at + i] = (unsigned char)(sum >> (8 * i));
+}
+
+size_t zoo_h5_image_length(const unsigned char *image, size_t size) {
+    static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    if (!image || size < 12 || memcmp(image, signature, 8) != 0) return 0;
+    if (image[8] != 2 && image[8] != 3) return 0;
+    // Signature, version, offset size, length size, flags, base address, superblock extension
+    // address, end-of-file address (little-endian, relative to the base, which is 0 here).
+    size_t offset_size = image[9];
+    size_t at = 12 + 2 * offset_size;
+    if (offset_size < 1 || offset_size > 8 || at + offset_size > size) return 0;
+    for (size_t i = 0; i < offset_size; i++) {
+        if (image[12 + i] != 0) return 0;  // a base address other than 0
+    }
+    uint64_t end = 0;
+    for (size_t i = 0; i < offset_size; i++) end |= (uint64_t)image[at + i] << (8 * i);
+    return end <= size ? (size_t)end : 0;
+}
+
+// A growable buffer that the core driver builds an in-memory file in, through the file image
+// callbacks, and that stays ours when the file closes. One buffer (up to 64 MiB) is kept for
+// the next in-memory file, so a process that saves repeatedly neither page-faults a fresh
+// buffer in nor grows one again.
+struct zoo_h5_owned_image {
+    unsigned char *buf;
+    size_t capacity;
+    int references;
+    int closed;
+};
+
+#define ZOO_KEPT_IMAGE_MAX ((size_t)64 << 20)
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char *kept_buf = NULL;
+static size_t kept_capacity = 0;
+
+static int owned_reserve(zoo_h5_owned_image *image, size_t size) {
+    if (size <= image->capacity) return 1;
+    size_t capacity = image->capacity > ((size_t)1 << 20) ? image->capacity : ((size_t)1 << 20);
+    while (capacity < size) {
+        if (capacity > SIZE_MAX / 2) return 0;
+        capacity *= 2;
+    }
+    unsigned char *grown = (unsigned char *)realloc(image->buf, capacity);
+    if (!grown) return 0;
+    image->buf = grown;
+    image->capacity = capacity;
+    return 1;
+}
+
+static void *owned_malloc(size_t size, H5FD_file_image_op_t op, void *udata) {
+    zoo_h5_owned_image *image = (zoo_h5_owned_image *)udata;
+    (void)op;
+    return owned_reserve(image, size) ? image->buf : NULL;
+}
+
+static void *owned_memcpy(void *dest, const void *src, size_t size, H5FD_file_image_op_t op, void *udata) {
+    (void)op, (void)udata;
+    if (dest != src) memcpy(dest, src, size);
+    return dest;
+}
+
+static void *owned_realloc(void *ptr, size_t size, H5FD_file_image_op_t op, void *udata) {
+    zoo_h5_owned_image *image = (zoo_h5_owned_image *)udata;
+    (void)op;
+    if (ptr && ptr != image->buf) return NULL;
+    return owned_reserve(image, size) ? image->buf : NULL;
+}
+
+static herr_t owned_free(void *ptr, H5FD_file_image_op_t op, void *udata) {
+    zoo_h5_owned_image *image = (zoo_h5_owned_image *)udata;
+    // The driver lets go of the file's memory: keep it, it is the result.
+    if (ptr == image->buf && op == H5FD_FILE_IMAGE_OP_FILE_CLOSE) image->closed = 1;
+    return 0;
+}
+
+static void *owned_udata_copy(void *udata) {
+    ((zoo_h5_owned_image *)udata)->references++;
+    return udata;
+}
+
+static herr_t owned_udata_free(void *udata) {
+    zoo_h5_owned_image *image = (zoo_h5_owned_image *)udata;
+    if (--image->references > 0) return 0;
+    if (image->buf && image->capacity <= ZOO_KEPT_IMAGE_MAX) {
+        pthread_mutex_lock(&kept_lock);
+        unsigned char *previous = kept_buf;
+        if (!previous || kept_capacity < image->capacity) {
+            kept_buf = image->buf;
+            kept_capacity = image->capacity;
+            image->buf = previous;  // freed below instead
+        }
+        pthread_mutex_unlock(&kept_lock);
+    }
+    free(image->buf);
+    free(image);
+    return 0;
+}
+
+zoo_h5_owned_image *zoo_h5p_set_owned_image(hid_t fapl, size_t reserve) {
+    zoo_h5_owned_image *image = (zoo_h5_owned_image *)calloc(1, sizeof *image);
+    if (!image) return NULL;
+    image->references = 1;  // the caller's
+    pthread_mutex_lock(&kept_lock);
+    image->buf = kept_buf;
+    image->capacity = kept_capacity;
+    kept_buf = NULL;
+    kept_capacity = 0;
+    pthread_mutex_unlock(&kept_lock);
+    H5FD_file_image_callbacks_t callbacks = {
+        owned_malloc, owned_memcpy, owned_realloc, owned_free, owned_udata_copy, owned_udata_free, image,
+    };
+    if ((reserve > 0 && !owned_reserve(image, reserve)) || H5Pset_file_image_callbacks(fapl, &callbacks) < 0) {
+        owned_udata_free(image);
+        return NULL;
+    }
+    return image;
+}
+
+const unsigned char *zoo_h5_owned_image_bytes(const zoo_h5_owned_image *image, size_t *length) {
+    if (!image || !image->closed || !image->buf) return NULL;
+    size_t size = zoo_h5_image_length(image->buf, image->capacity);
+    if (size == 0) return NULL;
+    *length = size;
+    return image->buf;
+}
+
+void zoo_h5_owned_image_release(zoo_h5_owned_image *image) {
+    if (image) owned_udata_free(image);
 }

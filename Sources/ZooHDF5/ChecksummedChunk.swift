@@ -1,5 +1,10 @@
 import CHDF5
 import CHDF5Shim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // The common checkpoint dataset, a tensor of at most `maxChunkBytes` stored as one chunk with
 // only the Fletcher-32 filter, is written and read as a raw chunk (the data followed by its
@@ -25,8 +30,7 @@ func writeSingleChecksummedChunk(_ dataset: hid_t, _ data: UnsafeRawBufferPointe
     guard let source = data.baseAddress else { return }
     let offset = [hsize_t](repeating: 0, count: rank)
     try file.withScratch(data.count + checksumBytes) { (chunk) throws(HDF5Error) in
-        chunk.copyMemory(from: source, byteCount: data.count)
-        let checksum = zoo_fletcher32(chunk, data.count).littleEndian
+        let checksum = zoo_fletcher32_copy(chunk, source, data.count).littleEndian  // one pass
         withUnsafeBytes(of: checksum) { (chunk + data.count).copyMemory(from: $0.baseAddress!, byteCount: checksumBytes) }
         try location.check(
             H5Dwrite_chunk(dataset, zoo_h5p_default(), 0, offset, data.count + checksumBytes, chunk),
@@ -72,4 +76,51 @@ func readSingleChecksummedChunk(_ dataset: hid_t, rank: Int, dataBytes: Int, int
     guard filterMask == 0 else { return false }  // a chunk stored with the filter skipped
     let stored = UInt32(littleEndian: (buffer + dataBytes).loadUnaligned(as: UInt32.self))
     return zoo_fletcher32(buffer, dataBytes) == stored
+}
+
+/// Reads the raw chunk's data straight into `buffer` (exactly `dataBytes`) from the file's
+/// bytes, without the library's copy into a staging buffer, and verifies its checksum. Returns
+/// false, leaving the error stack clear and `buffer` unspecified, when that cannot be done or
+/// the checksum does not match: the caller then reads through the library, which reports the
+/// failure.
+func readSingleChecksummedChunkDirectly(_ dataset: hid_t, rank: Int, dataBytes: Int, file: H5FileHandle,
+                                        into buffer: UnsafeMutableRawPointer) -> Bool {
+    guard let source = file.rawBytes else { return false }
+    let offset = [hsize_t](repeating: 0, count: rank)
+    var filterMask: UInt32 = 0
+    var address: haddr_t = 0
+    var size: hsize_t = 0
+    guard H5Dget_chunk_info_by_coord(dataset, offset, &filterMask, &address, &size) >= 0 else {
+        _ = zoo_h5_take_error(nil, 0)
+        return false
+    }
+    guard filterMask == 0, address != zoo_haddr_undef(), size == hsize_t(dataBytes + checksumBytes),
+          let chunkAddress = Int(exactly: address) else { return false }
+    var stored: UInt32 = 0
+    switch source {
+    case .memory(let image, let base):
+        let (start, overflow) = chunkAddress.addingReportingOverflow(base)
+        guard !overflow, start >= 0, start <= image.count - dataBytes - checksumBytes,
+              let bytes = image.baseAddress else { return false }
+        buffer.copyMemory(from: bytes + start, byteCount: dataBytes)
+        withUnsafeMutableBytes(of: &stored) { $0.copyMemory(from: UnsafeRawBufferPointer(start: bytes + start + dataBytes, count: checksumBytes)) }
+    case .descriptor(let fd, let base):
+        let (start, overflow) = chunkAddress.addingReportingOverflow(base)
+        guard !overflow, readFully(fd, buffer, dataBytes, at: start),
+              withUnsafeMutableBytes(of: &stored, { readFully(fd, $0.baseAddress!, checksumBytes, at: start + dataBytes) })
+        else { return false }
+    }
+    return zoo_fletcher32(buffer, dataBytes) == UInt32(littleEndian: stored)
+}
+
+/// pread until `count` bytes are in; false on an error or the end of the file.
+private func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, at offset: Int) -> Bool {
+    var done = 0
+    while done < count {
+        let got = pread(fd, buffer + done, count - done, off_t(offset + done))
+        if got < 0 && errno == EINTR { continue }
+        if got <= 0 { return false }
+        done += got
+    }
+    return true
 }

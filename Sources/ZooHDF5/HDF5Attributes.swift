@@ -3,8 +3,13 @@ import CHDF5Shim
 
 /// The attributes of a group or dataset: small named values (strings, numbers, short arrays).
 ///
-/// Setting an attribute that exists replaces it. Strings are stored as variable-length
-/// UTF-8, which h5py reads as `str`; fixed-length strings written by other tools read too.
+/// Setting an attribute that exists replaces it. Strings are written as fixed-length,
+/// null-padded UTF-8 sized to their bytes: they sit in the object header (or, past eight
+/// attributes, in the fractal heap of the object's dense attribute storage), which the file
+/// format checksums. Variable-length strings would live in HDF5's global heap, which has no
+/// checksum, and libhdf5 1.10 crashes or hangs on some damaged global heaps. h5py reads the
+/// fixed-length strings as `bytes`. Both kinds read, so files written by other tools (h5py
+/// writes variable-length `str` by default) still load.
 public struct HDF5Attributes {
     let handle: H5ObjectHandle
 
@@ -32,11 +37,16 @@ public struct HDF5Attributes {
         return names.list.sorted()
     }
 
-    /// Whether an attribute by that name exists.
-    public func contains(_ name: String) -> Bool {
+    /// Whether an attribute by that name exists. Throws, rather than answering false, when
+    /// the object's attributes cannot be read (a corrupted header, say).
+    public func contains(_ name: String) throws -> Bool {
+        try containsAttribute(name)
+    }
+
+    private func containsAttribute(_ name: String) throws(HDF5Error) -> Bool {
         zoo_h5_prepare()
         let found = H5Aexists(handle.id, name)
-        if found < 0 { _ = zoo_h5_take_error(nil, 0) }
+        if found < 0 { throw location(name).libraryError("cannot look up attribute") }
         return found > 0
     }
 
@@ -50,21 +60,19 @@ public struct HDF5Attributes {
 
     // MARK: - Writing
 
-    /// Sets a string attribute.
+    /// Sets a string attribute: fixed-length UTF-8 of exactly its bytes (one NUL byte for
+    /// the empty string), so that it is stored where a checksum covers it.
     public func set(_ name: String, _ value: String) throws {
         zoo_h5_prepare()
         let location = location(name)
-        let type = try stringType(location)
+        var bytes = Array(value.utf8)
+        if bytes.isEmpty { bytes = [0] }  // HDF5 has no zero-size string type
+        let type = try fixedStringType(size: bytes.count, location)
         defer { H5Tclose(type) }
         let space = try createDataspace([], location)
         defer { H5Sclose(space) }
         try create(name, type: type, space: space) { attribute throws(HDF5Error) in
-            // A variable-length string is written as a pointer to its C string.
-            let status = value.withCString { cString in
-                var pointer: UnsafePointer<CChar>? = cString
-                return H5Awrite(attribute, type, &pointer)
-            }
-            try location.check(status, "cannot write attribute")
+            try location.check(H5Awrite(attribute, type, bytes), "cannot write attribute")
         }
     }
 
@@ -95,7 +103,7 @@ public struct HDF5Attributes {
                         _ write: (hid_t) throws(HDF5Error) -> Void) throws(HDF5Error) {
         try handle.requireWritable()
         let location = location(name)
-        if contains(name) { try location.check(H5Adelete(handle.id, name), "cannot replace attribute") }
+        if try containsAttribute(name) { try location.check(H5Adelete(handle.id, name), "cannot replace attribute") }
         let attribute = try location.check(
             H5Acreate2(handle.id, name, type, space, zoo_h5p_default(), zoo_h5p_default()), "cannot create attribute")
         defer { H5Aclose(attribute) }
@@ -114,7 +122,8 @@ public struct HDF5Attributes {
                 throw location.error(.typeMismatch, "type mismatch: expected one string, found \(count) values")
             }
             if H5Tis_variable_str(type) > 0 {
-                let memoryType = try stringType(location)
+                // Only files from other tools have these (see the type's documentation).
+                let memoryType = try variableStringType(location)
                 defer { H5Tclose(memoryType) }
                 var pointer: UnsafeMutablePointer<CChar>?
                 try location.check(H5Aread(attribute, memoryType, &pointer), "cannot read attribute")
@@ -178,7 +187,7 @@ public struct HDF5Attributes {
     }
 
     private func requireExists(_ name: String) throws(HDF5Error) {
-        if !contains(name) { throw location(name).error(.notFound, "no such attribute") }
+        if try !containsAttribute(name) { throw location(name).error(.notFound, "no such attribute") }
     }
 
     /// Opens the attribute and hands its id, stored type and element count to `body`.
@@ -200,10 +209,19 @@ public struct HDF5Attributes {
     }
 }
 
-/// A variable-length UTF-8 string type. The caller closes it.
-func stringType(_ location: Location) throws(HDF5Error) -> hid_t {
+/// A variable-length UTF-8 string type, for reading. The caller closes it.
+func variableStringType(_ location: Location) throws(HDF5Error) -> hid_t {
+    try stringType(size: zoo_h5t_variable(), padding: H5T_STR_NULLTERM, location)
+}
+
+/// A fixed-length, null-padded UTF-8 string type of `size` bytes. The caller closes it.
+func fixedStringType(size: Int, _ location: Location) throws(HDF5Error) -> hid_t {
+    try stringType(size: size, padding: H5T_STR_NULLPAD, location)
+}
+
+private func stringType(size: Int, padding: H5T_str_t, _ location: Location) throws(HDF5Error) -> hid_t {
     let type = try location.check(H5Tcopy(zoo_h5t_c_s1()), "cannot create string type")
-    if H5Tset_size(type, zoo_h5t_variable()) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0 {
+    if H5Tset_size(type, size) < 0 || H5Tset_strpad(type, padding) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0 {
         let error = location.libraryError("cannot create string type")  // before H5Tclose clears the stack
         H5Tclose(type)
         throw error

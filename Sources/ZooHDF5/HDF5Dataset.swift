@@ -106,6 +106,11 @@ public final class HDF5Dataset {
         zoo_h5_prepare()
         guard count > 0, let base = buffer.baseAddress else { return }
         if let dataBytes = singleChunkBytes, allowsRawChunkReads {
+            // Straight into the caller's buffer where the file's bytes can be reached.
+            if readSingleChecksummedChunkDirectly(handle.id, rank: shape.count, dataBytes: dataBytes,
+                                                  file: handle.file, into: UnsafeMutableRawPointer(base)) {
+                return
+            }
             let verified = try handle.file.withScratch(dataBytes + 4) { scratch in
                 guard readSingleChecksummedChunk(handle.id, rank: shape.count, dataBytes: dataBytes, into: scratch)
                 else { return false }

@@ -29,8 +29,9 @@ public final class HDF5File {
         let location = Location(file: path, object: nil)
         let fapl = try fileAccess(location)
         defer { H5Pclose(fapl) }
-        let id = try location.check(
-            H5Fcreate(path, zoo_h5f_acc_trunc(), zoo_h5p_default(), fapl), "cannot create file")
+        let fcpl = try fileCreation(location)
+        defer { H5Pclose(fcpl) }
+        let id = try location.check(H5Fcreate(path, zoo_h5f_acc_trunc(), fcpl, fapl), "cannot create file")
         return try HDF5File(handle: H5FileHandle(id: id, name: path, isWritable: true))
     }
 
@@ -57,17 +58,30 @@ public final class HDF5File {
         return try HDF5File(handle: H5FileHandle(id: id, name: path, isWritable: false))
     }
 
-    /// Creates an empty file that lives only in memory; `image()` returns its bytes. Building a
-    /// checkpoint this way and writing the bytes with one write+fsync+rename is both faster
-    /// and atomic. `name` is only used in error messages.
-    public static func inMemory(name: String = "<memory>") throws -> HDF5File {
+    /// Creates an empty file that lives only in memory; `image()` returns a copy of its bytes,
+    /// `closeWithImage` the bytes themselves. Building a checkpoint this way and writing the
+    /// bytes with one write+fsync+rename is both faster and atomic. `name` is only used in
+    /// error messages; `expectedSize`, a guess at the final size, saves growing the buffer.
+    public static func inMemory(name: String = "<memory>", expectedSize: Int = 0) throws -> HDF5File {
         zoo_h5_prepare()
         let location = Location(file: name, object: nil)
         let fapl = try memoryAccess(location)
         defer { H5Pclose(fapl) }
-        let id = try location.check(
-            H5Fcreate(memoryFileName(), zoo_h5f_acc_trunc(), zoo_h5p_default(), fapl), "cannot create in-memory file")
-        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: true))
+        guard let owned = zoo_h5p_set_owned_image(fapl, max(0, expectedSize)) else {
+            throw location.libraryError("cannot set up in-memory file")
+        }
+        let fcpl: hid_t
+        let id: hid_t
+        do {
+            fcpl = try fileCreation(location)
+            defer { H5Pclose(fcpl) }
+            id = try location.check(
+                H5Fcreate(memoryFileName(), zoo_h5f_acc_trunc(), fcpl, fapl), "cannot create in-memory file")
+        } catch {
+            zoo_h5_owned_image_release(owned)
+            throw error
+        }
+        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: true, ownedImage: owned))
     }
 
     /// Opens, read-only, a file from its bytes (as returned by `image()` or read from disk).
@@ -106,7 +120,8 @@ public final class HDF5File {
             copy.deallocate()
             throw error
         }
-        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: false, image: copy))
+        return try HDF5File(handle: H5FileHandle(id: id, name: name, isWritable: false,
+                                                 image: UnsafeMutableRawBufferPointer(start: copy, count: image.count)))
     }
 
     /// The file's complete bytes, as they would be on disk. Works for any open file, but is
@@ -132,6 +147,36 @@ public final class HDF5File {
         }
         if let failure { throw failure }
         return bytes
+    }
+
+    /// Closes an in-memory file and hands its complete bytes to `body` without copying them
+    /// (`image()` copies). Every group and dataset opened from the file must have been released
+    /// by then, or the bytes are copied after all. The file cannot be used afterwards.
+    public func closeWithImage<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        zoo_h5_prepare()
+        let location = handle.location
+        guard handle.isOpen else { throw location.error(.notWritable, "file is closed") }
+        guard let owned = handle.ownedImage else {
+            let bytes = try image()
+            try close()
+            return try bytes.withUnsafeBytes(body)
+        }
+        defer { handle.releaseOwnedImage() }  // the buffer goes back for the next file
+        root.handle.close()
+        // Only the file identifier itself may be left open; anything else keeps the library's
+        // file (and its buffer) open past H5Fclose.
+        if H5Fget_obj_count(handle.id, zoo_h5f_obj_all_local()) != 1 {
+            _ = zoo_h5_take_error(nil, 0)
+            let bytes = try image()
+            try handle.close()
+            return try bytes.withUnsafeBytes(body)
+        }
+        try handle.close()
+        var length = 0
+        guard let bytes = zoo_h5_owned_image_bytes(owned, &length) else {
+            throw location.error(.library, "in-memory file has no image after closing")
+        }
+        return try body(UnsafeRawBufferPointer(start: bytes, count: length))
     }
 
     /// Writes everything buffered to the file (a no-op for read-only files).
@@ -179,6 +224,20 @@ public final class HDF5File {
     }
 
     // MARK: - Property lists
+
+    /// File creation. The root group keeps up to 64 attributes in its object header (HDF5's
+    /// default moves them to "dense" storage past 8): a checkpoint's root attributes are then
+    /// covered by the header's checksum however long its strings are (up to the header's
+    /// 64 KiB per message), and there is no fractal heap and name index to build and read.
+    private static func fileCreation(_ location: Location) throws(HDF5Error) -> hid_t {
+        let fcpl = try location.check(H5Pcreate(zoo_h5p_file_create()), "cannot create file creation list")
+        if H5Pset_attr_phase_change(fcpl, 64, 48) < 0 {
+            let error = location.libraryError("cannot set file creation properties")
+            H5Pclose(fcpl)
+            throw error
+        }
+        return fcpl
+    }
 
     /// File access for files on disk. Objects are written in the HDF5 1.10 format at least:
     /// it checksums all metadata, and stores a one-chunk dataset without a chunk index. HDF5

@@ -34,7 +34,7 @@ public final class HDF5Group {
         try handle.requireWritable()
         let location = handle.location.child(path)
         try requireName(path, location)
-        if exists(path) { throw location.error(.alreadyExists, "already exists") }
+        if try lookUp(path) != nil { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createGroupID(path, location)
         return HDF5Group(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
@@ -59,7 +59,7 @@ public final class HDF5Group {
     private func createParents(of path: String) throws(HDF5Error) {
         for prefix in pathPrefixes(path).dropLast() {
             let location = handle.location.child(prefix)
-            switch kind(of: prefix) {
+            switch try lookUp(prefix) {
             case .group: continue
             case nil: H5Gclose(try createGroupID(prefix, location))
             case .dataset, .other: throw location.error(.typeMismatch, "is not a group")
@@ -69,55 +69,117 @@ public final class HDF5Group {
 
     /// Opens an existing group.
     public func openGroup(_ path: String) throws -> HDF5Group {
-        zoo_h5_prepare()
         let location = handle.location.child(path)
-        switch kind(of: path) {
-        case nil: throw location.error(.notFound, "no such group")
-        case .group: break
-        case .dataset: throw location.error(.typeMismatch, "is a dataset, not a group")
-        case .other: throw location.error(.typeMismatch, "is not a group")
+        guard let (id, kind) = try openObject(path) else { throw location.error(.notFound, "no such group") }
+        guard kind == .group else {
+            H5Oclose(id)
+            throw location.error(.typeMismatch, kind == .dataset ? "is a dataset, not a group" : "is not a group")
         }
-        let id = try location.check(H5Gopen2(handle.id, path, zoo_h5p_default()), "cannot open group")
         return HDF5Group(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
     }
 
     /// Opens the group if it exists, else creates it (with any missing parents).
     public func openOrCreateGroup(_ path: String) throws -> HDF5Group {
-        exists(path) ? try openGroup(path) : try createGroup(path)
+        try exists(path) ? try openGroup(path) : try createGroup(path)
     }
 
     // MARK: - Lookup
 
-    /// Whether an object exists at `path`. Never throws: a path through a missing group or
-    /// through a dataset simply does not exist.
-    public func exists(_ path: String) -> Bool {
-        kind(of: path) != nil
+    /// Whether an object exists at `path`: false when some link on the way is absent, or a
+    /// link on the way names a dataset rather than a group. Throws when the file cannot say,
+    /// because an object on the way exists but cannot be read (a corrupted header, say).
+    public func exists(_ path: String) throws -> Bool {
+        try lookUp(path) != nil
     }
 
-    /// What the object at `path` is, or nil if there is none.
-    public func kind(of path: String) -> HDF5ObjectKind? {
+    /// What the object at `path` is, or nil if there is none (see `exists`). Throws, rather
+    /// than answering nil, when a link is there but its object cannot be opened or the group
+    /// holding it cannot be read: corruption must not pass for a missing member.
+    public func kind(of path: String) throws -> HDF5ObjectKind? {
+        try lookUp(path)
+    }
+
+    private func lookUp(_ path: String) throws(HDF5Error) -> HDF5ObjectKind? {
+        try resolve(path) { target, location throws(HDF5Error) in try existingKind(target, location) }
+    }
+
+    /// Opens the object at `path` and says what it is; nil if there is none (see `exists`).
+    /// The caller closes the identifier.
+    private func openObject(_ path: String) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
+        try resolve(path) { target, location throws(HDF5Error) in try openExisting(target, location) }
+    }
+
+    /// Checks the links on the way to `path` and hands the last one to `final`; nil when a
+    /// link is absent or one on the way is not a group.
+    private func resolve<T>(_ path: String,
+                            _ final: (String, Location) throws(HDF5Error) -> T?) throws(HDF5Error) -> T? {
         zoo_h5_prepare()
-        guard handle.isOpen else { return nil }
+        guard handle.isOpen else { throw handle.location.error(.notWritable, "file is closed") }
         // H5Lexists fails, rather than answering false, when a parent is missing, so the path
-        // is checked one link at a time.
+        // is checked one link at a time; each parent is known to be a group before its
+        // children are looked up, so a failure there is the file's, not the path's.
         let prefixes = pathPrefixes(path)
-        for prefix in prefixes where H5Lexists(handle.id, prefix, zoo_h5p_default()) <= 0 {
-            _ = zoo_h5_take_error(nil, 0)
-            return nil
+        for (index, prefix) in prefixes.enumerated() {
+            let location = handle.location.child(prefix)
+            let found = H5Lexists(handle.id, prefix, zoo_h5p_default())
+            if found < 0 { throw corruption(location.libraryError("cannot look up"), "cannot look up", location) }
+            if found == 0 { return nil }
+            if index < prefixes.count - 1, try existingKind(prefix, location) != .group { return nil }
         }
         let target = prefixes.last ?? (path.hasPrefix("/") ? "/" : ".")
-        // Opening the object also rules out dangling soft links.
-        let id = H5Oopen(handle.id, target, zoo_h5p_default())
-        if id < 0 {
-            _ = zoo_h5_take_error(nil, 0)
+        return try final(target, handle.location.child(target))
+    }
+
+    /// What the object a link that exists names is, from its header (which is read, and so
+    /// checked, but not opened as an identifier): nil only for a dangling soft or external
+    /// link, an error for an object that is there but cannot be read.
+    private func existingKind(_ path: String, _ location: Location) throws(HDF5Error) -> HDF5ObjectKind? {
+        var info = H5O_info_t()
+        if H5Oget_info_by_name2(handle.id, path, &info, UInt32(H5O_INFO_BASIC), zoo_h5p_default()) < 0 {
+            try failedToReach(path, location.libraryError("cannot read object"), "cannot read object", location)
             return nil
         }
-        defer { H5Oclose(id) }
-        switch H5Iget_type(id) {
-        case H5I_GROUP: return .group
-        case H5I_DATASET: return .dataset
+        switch info.type {
+        case H5O_TYPE_GROUP: return .group
+        case H5O_TYPE_DATASET: return .dataset
         default: return .other
         }
+    }
+
+    /// Opens the object a link that exists names (see `existingKind`).
+    private func openExisting(_ path: String, _ location: Location) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
+        let id = H5Oopen(handle.id, path, zoo_h5p_default())
+        if id < 0 {
+            try failedToReach(path, location.libraryError("cannot open object"), "cannot open object", location)
+            return nil
+        }
+        switch H5Iget_type(id) {
+        case H5I_GROUP: return (id, .group)
+        case H5I_DATASET: return (id, .dataset)
+        default: return (id, .other)
+        }
+    }
+
+    /// After failing to read the object a link names: returns for a dangling link (a soft or
+    /// external one whose target is missing: nothing is there), throws otherwise. A hard link
+    /// always names an object.
+    private func failedToReach(_ path: String, _ error: HDF5Error, _ action: String,
+                               _ location: Location) throws(HDF5Error) {
+        var info = H5L_info_t()
+        let dangling = error.kind != .corrupted && error.kind != .truncated
+            && H5Lget_info(handle.id, path, &info, zoo_h5p_default()) >= 0
+            && (info.type == H5L_TYPE_SOFT || info.type == H5L_TYPE_EXTERNAL)
+        _ = zoo_h5_take_error(nil, 0)
+        if !dangling { throw corruption(error, action, location) }
+    }
+
+    /// A failure to read what the file says is there. The library does not always name a
+    /// checksum (an address or a size may point at nonsense), but with the path checked one
+    /// group at a time, nothing but a damaged file explains it.
+    private func corruption(_ error: HDF5Error, _ action: String, _ location: Location) -> HDF5Error {
+        if error.kind == .corrupted || error.kind == .truncated { return error }
+        let detail = error.detail.map { $0.isEmpty ? "" : ": " + $0 } ?? ""
+        return location.error(.corrupted, "\(action) (file corrupted\(detail))", detail: error.detail)
     }
 
     /// The names of the group's direct children (groups, datasets and anything else), sorted.
@@ -143,27 +205,24 @@ public final class HDF5Group {
 
     /// The names of the child groups, sorted.
     public func groupNames() throws -> [String] {
-        try children().filter { kind(of: $0) == .group }
+        try children().filter { try lookUp($0) == .group }
     }
 
     /// The names of the child datasets, sorted.
     public func datasetNames() throws -> [String] {
-        try children().filter { kind(of: $0) == .dataset }
+        try children().filter { try lookUp($0) == .dataset }
     }
 
     // MARK: - Datasets
 
     /// Opens an existing dataset.
     public func openDataset(_ path: String) throws -> HDF5Dataset {
-        zoo_h5_prepare()
         let location = handle.location.child(path)
-        switch kind(of: path) {
-        case nil: throw location.error(.notFound, "no such dataset")
-        case .dataset: break
-        case .group: throw location.error(.typeMismatch, "is a group, not a dataset")
-        case .other: throw location.error(.typeMismatch, "is not a dataset")
+        guard let (id, kind) = try openObject(path) else { throw location.error(.notFound, "no such dataset") }
+        guard kind == .dataset else {
+            H5Oclose(id)
+            throw location.error(.typeMismatch, kind == .group ? "is a group, not a dataset" : "is not a dataset")
         }
-        let id = try location.check(H5Dopen2(handle.id, path, zoo_h5p_default()), "cannot open dataset")
         return try HDF5Dataset(H5ObjectHandle(id: id, file: handle.file, path: location.object!))
     }
 
@@ -208,7 +267,7 @@ public final class HDF5Group {
             throw location.error(.invalidArgument, "shape \(shape) needs \(count) values, got \(values.count)")
         }
         try requireName(path, location)
-        if exists(path) { throw location.error(.alreadyExists, "already exists") }
+        if try lookUp(path) != nil { throw location.error(.alreadyExists, "already exists") }
         try createParents(of: path)
         let id = try createDataset(path, T.hdf5ElementType, shape: shape, options: options, location)
         // The object owns the identifier from here on, and closes it on every path out.

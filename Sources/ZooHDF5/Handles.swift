@@ -11,12 +11,57 @@ final class H5FileHandle {
 
     /// The memory an in-memory image was opened from, which the library reads in place.
     private let image: UnsafeMutableRawPointer?
+    private let imageSize: Int
+    /// For an in-memory file being written: the buffer the library builds it in.
+    private(set) var ownedImage: OpaquePointer?
 
-    init(id: hid_t, name: String, isWritable: Bool, image: UnsafeMutableRawPointer? = nil) {
+    init(id: hid_t, name: String, isWritable: Bool, image: UnsafeMutableRawBufferPointer? = nil,
+         ownedImage: OpaquePointer? = nil) {
         self.id = id
         self.name = name
         self.isWritable = isWritable
-        self.image = image
+        self.image = image?.baseAddress
+        self.imageSize = image?.count ?? 0
+        self.ownedImage = ownedImage
+    }
+
+    /// Where a read-only file's bytes can be read without the library, for raw chunks: the
+    /// image in memory, or the descriptor of a file the sec2 driver has open. `base` is where
+    /// address 0 is (after a user block). Nil for files open for writing, other drivers, or
+    /// when the library does not say.
+    enum RawBytes {
+        case memory(UnsafeRawBufferPointer, base: Int)
+        case descriptor(Int32, base: Int)
+    }
+
+    private(set) lazy var rawBytes: RawBytes? = {
+        guard !isWritable, isOpen else { return nil }
+        zoo_h5_prepare()
+        defer { _ = zoo_h5_take_error(nil, 0) }  // any failure below only means "no"
+        let fcpl = H5Fget_create_plist(id)
+        guard fcpl >= 0 else { return nil }
+        var userBlock: hsize_t = 0
+        let gotUserBlock = H5Pget_userblock(fcpl, &userBlock) >= 0
+        H5Pclose(fcpl)
+        guard gotUserBlock, let base = Int(exactly: userBlock) else { return nil }
+        if let image {
+            return .memory(UnsafeRawBufferPointer(start: image, count: imageSize), base: base)
+        }
+        let fapl = H5Fget_access_plist(id)
+        guard fapl >= 0 else { return nil }
+        let driver = H5Pget_driver(fapl)
+        H5Pclose(fapl)
+        var handle: UnsafeMutableRawPointer?
+        guard driver == zoo_h5fd_sec2(), H5Fget_vfd_handle(id, zoo_h5p_default(), &handle) >= 0, let handle else {
+            return nil
+        }
+        return .descriptor(handle.load(as: Int32.self), base: base)
+    }()
+
+    /// Lets go of the buffer an in-memory file was built in (kept for the next such file).
+    func releaseOwnedImage() {
+        zoo_h5_owned_image_release(ownedImage)
+        ownedImage = nil
     }
 
     var location: Location { Location(file: name, object: nil) }
@@ -62,6 +107,7 @@ final class H5FileHandle {
         // Every group and dataset holds this handle, so none is open any more: the library
         // has really closed the file (not only this identifier) and let go of the image.
         image?.deallocate()
+        releaseOwnedImage()
     }
 }
 

@@ -117,7 +117,7 @@ final class ErrorTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(expectHDF5Error { try h5.root.write("w", [Float](), shape: [-1]) }?.kind, .invalidArgument)
         XCTAssertEqual(expectHDF5Error { try h5.root.write("w", [Float](), shape: [Int.max, 4]) }?.kind,
                        .invalidArgument)
-        XCTAssertFalse(h5.root.exists("w"))
+        XCTAssertFalse(try h5.root.exists("w"))
         XCTAssertEqual(expectHDF5Error { try h5.root.write("", [1] as [Float], shape: [1]) }?.kind, .invalidArgument)
         XCTAssertEqual(expectHDF5Error { try h5.root.createGroup("/") }?.kind, .invalidArgument)
         try h5.root.write("d", [1] as [Float], shape: [1])

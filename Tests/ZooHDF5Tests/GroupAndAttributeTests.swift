@@ -27,14 +27,14 @@ final class GroupAndAttributeTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try h5.root.openGroup("empty").children(), [])
         XCTAssertEqual(try h5.root.openGroup("/weights/encoder").path, "/weights/encoder")
 
-        XCTAssertTrue(h5.root.exists("weights/encoder/0.weight"))
-        XCTAssertTrue(h5.root.exists("/weights"))
-        XCTAssertFalse(h5.root.exists("weights/nothing"))
-        XCTAssertFalse(h5.root.exists("nothing/at/all"))
-        XCTAssertFalse(h5.root.exists("optimizer/step/below-a-dataset"))
-        XCTAssertEqual(h5.root.kind(of: "weights"), .group)
-        XCTAssertEqual(h5.root.kind(of: "weights/encoder/0.bias"), .dataset)
-        XCTAssertNil(h5.root.kind(of: "missing"))
+        XCTAssertTrue(try h5.root.exists("weights/encoder/0.weight"))
+        XCTAssertTrue(try h5.root.exists("/weights"))
+        XCTAssertFalse(try h5.root.exists("weights/nothing"))
+        XCTAssertFalse(try h5.root.exists("nothing/at/all"))
+        XCTAssertFalse(try h5.root.exists("optimizer/step/below-a-dataset"))
+        XCTAssertEqual(try h5.root.kind(of: "weights"), .group)
+        XCTAssertEqual(try h5.root.kind(of: "weights/encoder/0.bias"), .dataset)
+        XCTAssertNil(try h5.root.kind(of: "missing"))
 
         let weights = try h5.root.openGroup("weights")
         XCTAssertEqual(try weights.read("encoder/0.weight", as: Float.self).shape, [2, 3])
@@ -76,8 +76,8 @@ final class GroupAndAttributeTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try root.array("dims", as: Int64.self), [784, 400, 20])
         XCTAssertEqual(try root.array("betas", as: Double.self), [0.9, 0.999])
         XCTAssertEqual(try root.array("epoch", as: Int64.self), [8])  // a scalar reads as one element
-        XCTAssertTrue(root.contains("lr"))
-        XCTAssertFalse(root.contains("nope"))
+        XCTAssertTrue(try root.contains("lr"))
+        XCTAssertFalse(try root.contains("nope"))
 
         let dataset = try h5.root.openDataset("w")
         XCTAssertEqual(try dataset.attributes.names(), ["fan_in", "init"])

@@ -1,3 +1,4 @@
+import CHDF5Shim
 import Foundation
 import XCTest
 import ZooHDF5
@@ -44,6 +45,48 @@ final class MemoryImageTests: TemporaryDirectoryTestCase {
         try second.root.write("x", [2] as [Int64], shape: [1])
         XCTAssertEqual(try first.root.read("x", as: Int64.self).values, [1])
         XCTAssertEqual(try second.root.read("x", as: Int64.self).values, [2])
+    }
+
+    /// closeWithImage hands over the buffer the file was built in: the same bytes as a copy
+    /// taken just before, whether or not a buffer kept from an earlier file is reused, and a
+    /// still-open dataset only makes it fall back to copying.
+    func testCloseWithImageGivesTheFileBytes() throws {
+        func build(_ size: Int) throws -> HDF5File {
+            let h5 = try HDF5File.inMemory(name: "built.h5", expectedSize: size % 2 == 0 ? 0 : 4 * size)
+            try h5.root.write("weights/w", (0..<size).map { Float($0) }, shape: [size])
+            try h5.root.write("step", scalar: Int64(size))
+            try h5.root.attributes.set("model", "vae")
+            return h5
+        }
+        // Sizes that make the buffer grow past a kept one, and shrink below it.
+        for size in [10, 300_001, 2_000_000, 1_000] {
+            let copied = try build(size).image()
+            let taken = try build(size).closeWithImage { Array($0) }
+            XCTAssertEqual(taken, copied, "size \(size)")
+            let reopened = try HDF5File.open(image: taken, name: "taken.h5")
+            XCTAssertEqual(try reopened.root.read("weights/w", as: Float.self).values.count, size)
+            XCTAssertEqual(try reopened.root.read("step", as: Int64.self).values, [Int64(size)])
+            XCTAssertEqual(try reopened.root.attributes.string("model"), "vae")
+        }
+        // A dataset still open keeps the library's file open: the bytes are copied instead.
+        let h5 = try build(1_000)
+        let open = try h5.root.openDataset("weights/w")
+        let bytes = try h5.closeWithImage { Array($0) }
+        XCTAssertEqual(try HDF5File.open(image: bytes).root.read("step", as: Int64.self).values, [1_000])
+        XCTAssertEqual(open.shape, [1_000])
+        XCTAssertEqual(expectHDF5Error { try h5.root.write("more", [1] as [Float], shape: [1]) }?.kind, .notWritable)
+        XCTAssertEqual(expectHDF5Error { try h5.closeWithImage { _ in } }?.kind, .notWritable)
+    }
+
+    func testFletcher32CopyMatchesFletcher32() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 2, 3, 719, 720, 721, 1440, 4097, 100_003] {
+            let source = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var copy = [UInt8](repeating: 0, count: size)
+            let copied = copy.withUnsafeMutableBytes { zoo_fletcher32_copy($0.baseAddress, source, size) }
+            XCTAssertEqual(copied, zoo_fletcher32(source, size), "size \(size)")
+            XCTAssertEqual(copy, source, "size \(size)")
+        }
     }
 
     func testBadImages() {

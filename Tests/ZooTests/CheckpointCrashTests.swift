@@ -4,7 +4,8 @@ import ZooModels
 
 /// The real `zoo` CLI killed with SIGKILL at random moments while it trains and checkpoints
 /// every 3 steps: the checkpoint on disk always loads, training resumes from it, and the only
-/// debris is a temporary file of a process killed while writing.
+/// debris is a temporary file of a process killed while writing, which the next successful
+/// save removes.
 final class CheckpointCrashTests: CheckpointTestCase {
     func testSigkillNeverLeavesABrokenCheckpoint() throws {
         let checkpoint = path("X.h5")
@@ -22,8 +23,15 @@ final class CheckpointCrashTests: CheckpointTestCase {
         var lastStep = -1, steps: [Int] = []
         var stale: Set<String> = []
 
+        // A successful save renames a new file over the checkpoint: a new inode.
+        func inode() -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: checkpoint))?[.systemFileNumber] as? Int
+        }
+        var savesSeen = 0
+
         while kills < 25 && clock.now - start < .seconds(22) {
             let exists = FileManager.default.fileExists(atPath: checkpoint)
+            let inodeBefore = inode()
             let arguments = exists
                 ? ["resume", checkpoint] + common
                 : ["train", "vae", "--set", "hidden=[32]", "--latent", "4", "--limit", "2000", "--epochs", "1000",
@@ -51,10 +59,20 @@ final class CheckpointCrashTests: CheckpointTestCase {
 
             // Debris: only a temporary file of the process just killed, caught mid-write.
             let now = try temporaries()
+            let own = temporaryPrefix + String(process.processIdentifier)
             for name in now.subtracting(stale) {
-                XCTAssertEqual(name, temporaryPrefix + String(process.processIdentifier), "kill \(kills): unexpected file \(name)")
+                XCTAssertEqual(name, own, "kill \(kills): unexpected file \(name)")
                 killedWhileWriting += 1
             }
+            // A process that saved successfully removed the files of those killed before it,
+            // so at most its own is left. (One that never saved, killed in its first write,
+            // could leave a second file beside an earlier one: rare, and tolerated.)
+            let saved = inode() != inodeBefore
+            if saved {
+                savesSeen += 1
+                XCTAssertTrue(now.isSubset(of: [own]), "kill \(kills): stale temporary files survived a successful save: \(now.sorted())")
+            }
+            XCTAssertLessThanOrEqual(now.count, saved ? 1 : 2, "kill \(kills): temporary files pile up: \(now.sorted())")
             stale = now
 
             guard FileManager.default.fileExists(atPath: checkpoint) else {
@@ -75,6 +93,8 @@ final class CheckpointCrashTests: CheckpointTestCase {
               + "\(killedWhileWriting) left a temporary file (\(stale.sorted())); global step after each kill: \(steps)")
         XCTAssertGreaterThanOrEqual(kills, 15)
         XCTAssertGreaterThan(lastStep, 0, "no checkpoint was ever written")
+        XCTAssertGreaterThan(savesSeen, 0)
+        XCTAssertLessThanOrEqual(stale.count, 1, "temporary files left after the kills: \(stale.sorted())")
 
         // And the survivor resumes cleanly to the end of the next epoch.
         let run = try CheckpointReader.load(checkpoint)
@@ -84,5 +104,50 @@ final class CheckpointCrashTests: CheckpointTestCase {
         let finished = try CheckpointReader.load(checkpoint)
         XCTAssertEqual([finished.epoch, finished.stepInEpoch], [target, 0])
         XCTAssertEqual(finished.history.count, target)
+        // Its successful saves removed whatever temporary file the last kill left.
+        XCTAssertEqual(try temporaries(), [], "temporary files left after a successful save")
+    }
+
+    /// A successful write removes the temporary files of dead writers of the same path, and
+    /// nothing else: not a live writer's, not another path's, not a name it did not make.
+    func testSuccessfulWriteRemovesOnlyDeadWritersTemporaries() throws {
+        func exitedProcess() throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/true")
+            try process.run()
+            process.waitUntilExit()
+            return process.processIdentifier
+        }
+        let live = Process()
+        live.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        live.arguments = ["30"]
+        try live.run()
+        defer {
+            live.terminate()
+            live.waitUntilExit()
+        }
+        let dead = try exitedProcess(), alsoDead = try exitedProcess()
+        let leftovers = [".X.h5.tmp-\(dead)", ".X.h5.tmp-\(alsoDead)"]
+        let kept = [".X.h5.tmp-\(live.processIdentifier)", ".Y.h5.tmp-\(dead)", ".X.h5.tmp-0\(dead)",
+                    ".X.h5.tmp-\(dead)x", ".X.h5.tmp-", "X.h5.tmp-\(dead)", ".X.h5.tmp-1\(dead)1\(dead)1\(dead)"]
+        for name in leftovers + kept { try Data("partial".utf8).write(to: folder.appendingPathComponent(name)) }
+
+        try AtomicFile.write(Array("complete".utf8), to: path("X.h5"))
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        XCTAssertEqual(present, Set(kept + ["X.h5"]))
+        XCTAssertEqual(try String(contentsOfFile: path("X.h5"), encoding: .utf8), "complete")
+    }
+
+    /// The file being replaced is held open across the rename (so that freeing it does not slow
+    /// the save down): that must neither block on a FIFO nor keep the old contents visible.
+    func testReplacingKeepsNoOldContentsAndDoesNotBlock() throws {
+        let file = path("R.h5")
+        XCTAssertEqual(mkfifo(file, 0o644), 0)
+        try AtomicFile.write(Array("first".utf8), to: file)
+        try AtomicFile.write(Array("second, longer".utf8), to: file)
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "second, longer")
+        try AtomicFile.write([], to: file)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)).count, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["R.h5"])
     }
 }

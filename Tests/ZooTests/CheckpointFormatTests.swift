@@ -80,12 +80,12 @@ final class CheckpointFormatTests: CheckpointTestCase {
                 for item in Self.expand(pattern, for: run) {
                     let parts = item.split(separator: "@", maxSplits: 1).map(String.init)
                     if item.hasPrefix("@") {
-                        XCTAssertTrue(root.attributes.contains(parts[0]), "\(what): missing root attribute \(item)")
+                        XCTAssertTrue(try root.attributes.contains(parts[0]), "\(what): missing root attribute \(item)")
                     } else if parts.count == 2 {
-                        XCTAssertTrue(root.exists(parts[0]) && (try? root.openGroup(parts[0]).attributes.contains(parts[1])) == true,
+                        XCTAssertTrue(try root.exists(parts[0]) && root.openGroup(parts[0]).attributes.contains(parts[1]),
                                       "\(what): missing attribute \(item)")
                     } else {
-                        XCTAssertTrue(root.exists(item), "\(what): missing \(item)")
+                        XCTAssertTrue(try root.exists(item), "\(what): missing \(item)")
                         expected.append(item)
                     }
                 }
@@ -102,7 +102,7 @@ final class CheckpointFormatTests: CheckpointTestCase {
             func walk(_ group: HDF5Group) throws {
                 for child in try group.children() {
                     let path = group.path == "/" ? "/" + child : group.path + "/" + child
-                    let kind = group.kind(of: child)!
+                    let kind = try XCTUnwrap(try group.kind(of: child))
                     objects.append((path, kind))
                     if kind == .group { try walk(try group.openGroup(child)) }
                     if kind == .dataset {

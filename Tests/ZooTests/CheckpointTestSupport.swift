@@ -171,7 +171,7 @@ struct CheckpointTree {
     private mutating func walk(_ group: HDF5Group) throws {
         attributes[group.path] = try Self.readAttributes(group.attributes)
         for child in try group.children() {
-            switch group.kind(of: child) {
+            switch try group.kind(of: child) {
             case .group?:
                 let sub = try group.openGroup(child)
                 groups.insert(sub.path)
@@ -209,7 +209,7 @@ struct CheckpointTree {
     func write(to path: String, options: HDF5WriteOptions = .default) throws {
         let file = try HDF5File.create(path)
         let root = file.root
-        for group in groups.sorted() where !root.exists(group) { _ = try root.createGroup(group) }
+        for group in groups.sorted() where try !root.exists(group) { _ = try root.createGroup(group) }
         for (path, dataset) in datasets.sorted(by: { $0.key < $1.key }) {
             switch dataset.values {
             case .float32(let v): try root.write(path, v, shape: dataset.shape, options: options)
@@ -220,7 +220,7 @@ struct CheckpointTree {
         }
         for (path, attributes) in attributes.sorted(by: { $0.key < $1.key }) where !attributes.isEmpty {
             let target: HDF5Attributes
-            switch root.kind(of: path) {
+            switch try root.kind(of: path) {
             case .group?: target = path == "/" ? root.attributes : try root.openGroup(path).attributes
             case .dataset?: target = try root.openDataset(path).attributes
             default: continue  // the object was removed from the tree

@@ -64,6 +64,11 @@ hid_t zoo_h5t_c_s1(void);
 /// H5T_VARIABLE: the size that makes a string type variable-length.
 size_t zoo_h5t_variable(void);
 
+/// The sec2 (POSIX) file driver, HDF5's default for files on disk.
+hid_t zoo_h5fd_sec2(void);
+/// HADDR_UNDEF: an undefined file address.
+haddr_t zoo_haddr_undef(void);
+
 // Filter identifiers.
 H5Z_filter_t zoo_h5z_filter_fletcher32(void);
 H5Z_filter_t zoo_h5z_filter_deflate(void);
@@ -99,6 +104,36 @@ herr_t zoo_h5p_set_file_image_in_place(hid_t fapl, void *buf, size_t size);
 /// ZooHDF5 uses it to write and verify single-chunk datasets with H5Dwrite_chunk and
 /// H5Dread_chunk, bypassing the filter pipeline and its extra copies.
 uint32_t zoo_fletcher32(const void *data, size_t size);
+
+/// `zoo_fletcher32(source, size)`, copying the data to `destination` in the same pass (the
+/// two must not overlap).
+uint32_t zoo_fletcher32_copy(void *destination, const void *source, size_t size);
+
+/// The length of the file whose image starts at `image`: the end-of-file address of its
+/// version 2 or 3 superblock. 0 if there is no such superblock, its base address is not 0, or
+/// the length exceeds `size`.
+size_t zoo_h5_image_length(const unsigned char *image, size_t size);
+
+/// A buffer the core driver builds an in-memory file in and leaves to us when the file closes,
+/// so that its bytes can be written out without a copy (H5Fget_file_image copies them).
+typedef struct zoo_h5_owned_image zoo_h5_owned_image;
+
+/// Makes `fapl` (which must use the core driver, without an image) build files in a buffer
+/// owned by the returned object, with room for `reserve` bytes to begin with. A buffer kept
+/// from an earlier file is reused. The caller holds one reference (the property list and the
+/// file hold their own) and drops it with zoo_h5_owned_image_release. NULL on failure.
+zoo_h5_owned_image *zoo_h5p_set_owned_image(hid_t fapl, size_t reserve);
+
+/// Once the file built in `image` is closed (really closed: no object of it still open), its
+/// bytes and, in `length`, their count; else NULL. Valid until the image is released.
+const unsigned char *zoo_h5_owned_image_bytes(const zoo_h5_owned_image *image, size_t *length);
+
+/// Drops the caller's reference. When the last goes, the buffer is kept for the next file
+/// (up to 64 MiB; one buffer) or freed.
+void zoo_h5_owned_image_release(zoo_h5_owned_image *image);
+
+/// H5F_OBJ_ALL | H5F_OBJ_LOCAL, for H5Fget_obj_count.
+unsigned zoo_h5f_obj_all_local(void);
 
 /// Repairs the superblock checksum in an image returned by H5Fget_file_image for a file that
 /// is open for writing. libhdf5 1.10 clears the superblock's "file is open" flags in such an

@@ -16,17 +16,25 @@ public enum CheckpointReader {
     /// The trained model alone, for encode / decode / sample.
     public static func loadModel(_ path: String) throws -> any GenerativeModel { try load(path).model }
 
+    /// Off only to measure what reading ahead gains (the speed test).
+    nonisolated(unsafe) static var readsAhead = true
+
     static func read(_ file: HDF5File, name: String) throws -> TrainingRun {
         let root = file.root
         typealias A = CheckpointLayout.Attribute
-        guard root.attributes.contains(A.format), (try? root.attributes.string(A.format)) == CheckpointLayout.formatName else {
+        guard try formatName(root) == CheckpointLayout.formatName else {
             throw ZooError("\(name): not a zoo checkpoint (no '\(A.format)' attribute \"\(CheckpointLayout.formatName)\")")
         }
         let version = try root.attributes.int64(A.formatVersion)
-        guard version <= CheckpointLayout.formatVersion, version >= 1 else {
+        guard version >= 1 else {
+            throw ZooError("\(name): checkpoint format version \(version) is not a valid format version (versions start at 1)")
+        }
+        guard version <= CheckpointLayout.formatVersion else {
             throw ZooError("\(name): checkpoint format version \(version) is newer than this zoo reads (\(CheckpointLayout.formatVersion)); upgrade zoo")
         }
-        let modelType = try ModelRegistry.model(named: try root.attributes.string(A.model))
+        let modelName = try root.attributes.string(A.model)
+        let modelType: any GenerativeModel.Type
+        do { modelType = try ModelRegistry.model(named: modelName) } catch { throw ZooError("\(name): \(error)") }
         let settings: TrainingSettings
         do {
             settings = try JSONDecoder().decode(TrainingSettings.self, from: Data(try root.attributes.string(A.training).utf8))
@@ -38,19 +46,34 @@ public enum CheckpointReader {
         let rows = Int(try root.attributes.int64(A.imageRows)), columns = Int(try root.attributes.int64(A.imageColumns))
         guard rows > 0, columns > 0, rows <= 4096, columns <= 4096 else { throw ZooError("\(name): image size \(rows)x\(columns) is not valid") }
 
+        let hyperparameters = try root.attributes.string(A.hyperparameters)
+        // The tensors are read on a second thread while this one builds the model and its
+        // optimizers (see TensorPrefetch); the checks below are the same either way.
+        let prefetched = TensorPrefetch(root: root)
+        if readsAhead { prefetched.start() }
+        defer { prefetched.wait() }
         var scratch = RandomGenerator(seed: 0)
-        let model = try modelType.make(hyperparametersJSON: try root.attributes.string(A.hyperparameters),
-                                       imageSize: rows * columns, generator: &scratch)
+        let model: any GenerativeModel
+        do {
+            model = try modelType.make(hyperparametersJSON: hyperparameters, imageSize: rows * columns, generator: &scratch)
+        } catch {
+            throw ZooError("\(name): \(error)")
+        }
+        // The random generators are set from the file below.
+        let run = TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: scratch,
+                              dataGenerator: scratch, imageRows: rows, imageColumns: columns)
+        prefetched.wait()
+
         // The model is filled in place but only handed out if everything below succeeds.
         let weights = try root.openGroup(CheckpointLayout.weights)
         let expected = model.namedParameters
         try checkNames(in: weights, expected: Set(expected.map(\.name)), file: name)
         for (parameterName, parameter) in expected {
-            parameter.value = try readTensor(weights, parameterName, shape: parameter.shape, file: name)
+            parameter.value = try readTensor(weights, parameterName, shape: parameter.shape, file: name, prefetched)
         }
         let extra = try root.openGroup(CheckpointLayout.modelState)
         var extraState: [String: Tensor] = [:]
-        for key in try extra.datasetNames() { extraState[key] = try readTensor(extra, key, shape: nil, file: name) }
+        for key in try extra.datasetNames() { extraState[key] = try readTensor(extra, key, shape: nil, file: name, prefetched) }
         do { try model.load(extraState: extraState) } catch { throw ZooError("\(name): model_state: \(error)") }
 
         typealias T = CheckpointLayout.TrainingState
@@ -59,9 +82,9 @@ public enum CheckpointReader {
               let dataRNG = RandomGenerator(state: try state.read(T.dataRNG, as: UInt64.self).values) else {
             throw ZooError("\(name): training_state: random generator state is not four non-zero words")
         }
-        let run = TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: modelRNG,
-                              dataGenerator: dataRNG, imageRows: rows, imageColumns: columns)
-        try readOptimizers(root, into: run, file: name)
+        run.modelGenerator = modelRNG
+        run.dataGenerator = dataRNG
+        try readOptimizers(root, into: run, file: name, prefetched)
         run.epoch = Int(try state.attributes.int64(T.epoch))
         run.stepInEpoch = Int(try state.attributes.int64(T.stepInEpoch))
         run.globalStep = Int(try state.attributes.int64(T.globalStep))
@@ -76,7 +99,8 @@ public enum CheckpointReader {
         return run
     }
 
-    private static func readOptimizers(_ root: HDF5Group, into run: TrainingRun, file: String) throws {
+    private static func readOptimizers(_ root: HDF5Group, into run: TrainingRun, file: String,
+                                       _ prefetched: TensorPrefetch) throws {
         let group = try root.openGroup(CheckpointLayout.optimizer)
         try checkNames(in: group, expected: Set(run.optimizers.map(\.name)), file: file, groups: true)
         for (optimizerName, optimizer) in run.optimizers {
@@ -97,7 +121,7 @@ public enum CheckpointReader {
                         }
                         state[key] = Tensor(Float(step.values[0]))
                     } else {
-                        state[key] = try readTensor(parameterGroup, slot, shape: template[key]!.shape, file: file)
+                        state[key] = try readTensor(parameterGroup, slot, shape: template[key]!.shape, file: file, prefetched)
                     }
                 }
             }
@@ -127,19 +151,58 @@ public enum CheckpointReader {
         }
     }
 
-    /// A float32 tensor, checked for shape (when given) and for NaN or infinity.
-    private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String) throws -> Tensor {
+    /// A float32 tensor, checked for shape (when given) and for NaN or infinity: the one read
+    /// ahead if there is one (with the error reading it gave), else read now.
+    private static func readTensor(_ group: HDF5Group, _ key: String, shape: [Int]?, file: String,
+                                   _ prefetched: TensorPrefetch) throws -> Tensor {
         let path = group.path == "/" ? "/\(key)" : "\(group.path)/\(key)"
-        guard group.kind(of: key) == .dataset else { throw ZooError("\(file): missing tensor \(path)") }
-        let dataset = try group.openDataset(key)
+        if let entry = prefetched.take(path) {
+            if let shape, entry.shape != shape {
+                throw ZooError("\(file): \(path) has shape \(entry.shape), expected \(shape)")
+            }
+            let tensor = try entry.tensor.get()
+            guard entry.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
+            return tensor
+        }
+        let dataset: HDF5Dataset
+        do {
+            dataset = try group.openDataset(key)
+        } catch let error as HDF5Error where error.kind == .notFound || error.kind == .typeMismatch {
+            throw ZooError("\(file): missing tensor \(path)")  // absent, or a group by that name
+        }
         if let shape, dataset.shape != shape {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
         }
         let tensor = try Tensor(shape: dataset.shape) { out in
             try dataset.read(into: UnsafeMutableBufferPointer(start: out, count: dataset.count))
         }
-        guard tensor.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
+        guard allFinite(tensor) else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
         return tensor
+    }
+
+    /// Whether every element is finite: one branch-free pass over the bits that the compiler
+    /// vectorizes (`Tensor.isFinite` tests one element at a time). A float is NaN or infinite
+    /// exactly when its exponent bits are all ones, i.e. its magnitude bits are >= 0x7f800000.
+    static func allFinite(_ tensor: Tensor) -> Bool {
+        tensor.withUnsafeBufferPointer { values in
+            values.withMemoryRebound(to: UInt32.self) { bits in
+                var largest: UInt32 = 0
+                for word in bits { largest = max(largest, word & 0x7fff_ffff) }
+                return largest < 0x7f80_0000
+            }
+        }
+    }
+
+    /// The root's `format` attribute; nil when there is none or it is not a string (some other
+    /// HDF5 file). A damaged file is reported as such, not as a foreign one.
+    private static func formatName(_ root: HDF5Group) throws -> String? {
+        let attribute = CheckpointLayout.Attribute.format
+        guard try root.attributes.contains(attribute) else { return nil }
+        do {
+            return try root.attributes.string(attribute)
+        } catch let error as HDF5Error where error.kind == .typeMismatch {
+            return nil
+        }
     }
 
     /// Fails on a missing or an unexpected member, naming it.
@@ -171,7 +234,7 @@ extension CheckpointReader {
             var found: [StoredTensor] = []
             func walk(_ group: HDF5Group) throws {
                 for child in try group.children() {
-                    switch group.kind(of: child) {
+                    switch try group.kind(of: child) {
                     case .group?: try walk(try group.openGroup(child))
                     case .dataset?:
                         let dataset = try group.openDataset(child)

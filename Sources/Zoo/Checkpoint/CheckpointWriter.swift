@@ -5,12 +5,18 @@ import ZooHDF5
 /// built in memory and then replaced atomically, so a crash never leaves a half-written file.
 public enum CheckpointWriter {
     public static func save(_ run: TrainingRun, to path: String) throws {
-        try AtomicFile.write(try encode(run, name: path), to: path)
+        // The bytes go to disk straight from the buffer the file was built in.
+        try build(run, name: path).closeWithImage { bytes in try AtomicFile.write(bytes, to: path) }
     }
 
     /// The checkpoint's bytes.
     public static func encode(_ run: TrainingRun, name: String = "<memory>") throws -> [UInt8] {
-        let file = try HDF5File.inMemory(name: name)
+        try build(run, name: name).closeWithImage { Array($0) }
+    }
+
+    /// The checkpoint as an in-memory file, flushed, with nothing but the file itself open.
+    private static func build(_ run: TrainingRun, name: String) throws -> HDF5File {
+        let file = try HDF5File.inMemory(name: name, expectedSize: estimatedSize(run))
         let root = file.root
         typealias A = CheckpointLayout.Attribute
         try root.attributes.set(A.format, CheckpointLayout.formatName)
@@ -19,20 +25,22 @@ public enum CheckpointWriter {
         try root.attributes.set(A.hyperparameters, run.model.hyperparametersJSON)
         try root.attributes.set(A.training, JSONText.encode(run.settings))
         try root.attributes.set(A.zooVersion, ZooVersion.current)
-        try root.attributes.set(A.created, ISO8601DateFormatter().string(from: Date()))
+        try root.attributes.set(A.created, utcTimestamp())
         try root.attributes.set(A.imageRows, Int64(run.imageRows))
         try root.attributes.set(A.imageColumns, Int64(run.imageColumns))
 
         let weights = try root.createGroup(CheckpointLayout.weights)
         for (name, parameter) in run.model.namedParameters { try write(parameter.value, name, in: weights) }
 
+        // Every dictionary is written in key order: the same run gives the same file layout
+        // in every process (Swift seeds its dictionary order per process).
         let modelState = try root.createGroup(CheckpointLayout.modelState)
-        for (name, tensor) in run.model.extraState { try write(tensor, name, in: modelState) }
+        for (name, tensor) in run.model.extraState.sorted(by: { $0.key < $1.key }) { try write(tensor, name, in: modelState) }
 
         let optimizers = try root.createGroup(CheckpointLayout.optimizer)
         for (optimizerName, optimizer) in run.optimizers {
             let group = try optimizers.createGroup(optimizerName)
-            for (key, tensor) in optimizer.state {
+            for (key, tensor) in optimizer.state.sorted(by: { $0.key < $1.key }) {
                 let (parameter, slot) = splitSlot(key)
                 let parameterGroup = try group.openOrCreateGroup(parameter)
                 if CheckpointLayout.integerSlots.contains(slot) {
@@ -53,7 +61,7 @@ public enum CheckpointWriter {
         try state.write(T.modelRNG, run.modelGenerator.state)
         try state.write(T.dataRNG, run.dataGenerator.state)
         let sums = try state.createGroup(T.partialLossSums)
-        for (name, value) in run.partialLossSums { try sums.write(name, scalar: value) }
+        for (name, value) in run.partialLossSums.sorted(by: { $0.key < $1.key }) { try sums.write(name, scalar: value) }
 
         typealias H = CheckpointLayout.History
         let history = try root.createGroup(CheckpointLayout.history)
@@ -66,11 +74,28 @@ public enum CheckpointWriter {
             }
         }
         try file.flush()
-        return try file.image()
+        return file
+    }
+
+    /// The tensors' bytes, with their checksums, and room for the metadata: about the size of
+    /// the file, so that its buffer need not grow while it is built.
+    private static func estimatedSize(_ run: TrainingRun) -> Int {
+        let tensors = run.model.namedParameters.map(\.parameter.value) + run.optimizers.flatMap { $0.optimizer.state.values }
+        return tensors.reduce(64 << 10) { $0 + 4 * $1.count + 4 } + run.history.count * 256
     }
 
     private static func write(_ tensor: Tensor, _ name: String, in group: HDF5Group) throws {
         _ = try tensor.withUnsafeBufferPointer { try group.write(name, $0, shape: tensor.shape) }
+    }
+
+    /// The current time as ISO 8601 UTC to the second ("2026-01-31T12:00:00Z"), formatted
+    /// directly: creating an ISO8601DateFormatter costs more than a small checkpoint's metadata.
+    static func utcTimestamp(_ time: time_t = time(nil)) -> String {
+        var seconds = time, parts = tm()
+        guard gmtime_r(&seconds, &parts) != nil else { return ISO8601DateFormatter().string(from: Date()) }
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// "encoder.0.weight.exp_avg" → ("encoder.0.weight", "exp_avg").
