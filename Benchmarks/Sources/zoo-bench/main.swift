@@ -106,6 +106,30 @@ case "sample":
     }
     emit(["model": modelType.name, "threads": numbers[1], "count": numbers[0], "sample_ms": median(times) * 1000])
 
+case "phases":
+    // Where an AE-shaped step's time goes: forward, backward, optimizer.
+    var generator = RandomGenerator(seed: 1)
+    let encoder = Sequential.perceptron([784, 256, 128, 2], activation: { .relu }, generator: &generator)
+    let decoder = Sequential.perceptron([2, 128, 256, 784], activation: { .relu }, output: .sigmoid, generator: &generator)
+    let parameters = encoder.namedParameters + decoder.namedParameters
+    let adam = Adam(parameters: parameters)
+    let batches = train.batches(size: numbers[0], range: .unit)
+    var forward = 0.0, backward = 0.0, update = 0.0, data = 0.0
+    for i in 0..<batches.count {
+        let t0 = now()
+        let x = batches.batch(i)
+        let t1 = now()
+        let loss = mseLoss(decoder(encoder(Variable(x))), x)
+        let t2 = now()
+        let g = gradients(of: loss, withRespectTo: parameters.map(\.parameter))
+        let t3 = now()
+        adam.step(g)
+        let t4 = now()
+        if i >= 20 { data += t1 - t0; forward += t2 - t1; backward += t3 - t2; update += t4 - t3 }
+    }
+    let steps = Double(batches.count - 20) / 1000
+    emit(["data_ms": data / steps, "forward_ms": forward / steps, "backward_ms": backward / steps, "adam_ms": update / steps])
+
 default:
     FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
     exit(2)
