@@ -40,9 +40,12 @@ final class CheckpointSpeedTests: CheckpointTestCase {
         if let dump = ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED_DUMP"] {
             try Data(bytes).write(to: URL(fileURLWithPath: dump))
         }
-        // ZOO_CHECKPOINT_SPEED_PROFILE=load or =encode: only that, many times (for perf record).
+        // ZOO_CHECKPOINT_SPEED_PROFILE=load (load1: on one thread) or =encode: only that, many
+        // times (for perf record).
         switch ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED_PROFILE"] {
-        case "load"?:
+        case "load"?, "load1"?:
+            CheckpointReader.readsAhead = ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED_PROFILE"] == "load"
+            defer { CheckpointReader.readsAhead = true }
             try CheckpointWriter.save(run, to: file)
             for _ in 0..<repeats { _ = try CheckpointReader.load(file) }
             return
