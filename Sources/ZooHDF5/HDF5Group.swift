@@ -106,7 +106,7 @@ public final class HDF5Group {
             zoo_h5_prepare()
             var info = H5O_info_t()
             if H5Oget_info_by_name2(handle.id, normalized(path), &info, UInt32(H5O_INFO_BASIC), zoo_h5p_default()) >= 0 {
-                return kind(of: info.type)
+                return objectKind(info.type)
             }
             _ = zoo_h5_take_error(nil, 0)
         }
@@ -119,7 +119,7 @@ public final class HDF5Group {
         if handle.isOpen {
             zoo_h5_prepare()
             let id = H5Oopen(handle.id, normalized(path), zoo_h5p_default())
-            if id >= 0 { return (id, kind(of: id)) }
+            if id >= 0 { return (id, objectKind(id)) }
             _ = zoo_h5_take_error(nil, 0)
         }
         return try resolve(path) { target, location throws(HDF5Error) in try openExisting(target, location) }
@@ -130,7 +130,7 @@ public final class HDF5Group {
         pathPrefixes(path).last ?? (path.hasPrefix("/") ? "/" : ".")
     }
 
-    private func kind(of type: H5O_type_t) -> HDF5ObjectKind {
+    private func objectKind(_ type: H5O_type_t) -> HDF5ObjectKind {
         switch type {
         case H5O_TYPE_GROUP: return .group
         case H5O_TYPE_DATASET: return .dataset
@@ -138,7 +138,7 @@ public final class HDF5Group {
         }
     }
 
-    private func kind(of id: hid_t) -> HDF5ObjectKind {
+    private func objectKind(_ id: hid_t) -> HDF5ObjectKind {
         switch H5Iget_type(id) {
         case H5I_GROUP: return .group
         case H5I_DATASET: return .dataset
@@ -163,7 +163,7 @@ public final class HDF5Group {
             if found == 0 { return nil }
             if index < prefixes.count - 1, try existingKind(prefix, location) != .group { return nil }
         }
-        let target = prefixes.last ?? (path.hasPrefix("/") ? "/" : ".")
+        let target = normalized(path)
         return try final(target, handle.location.child(target))
     }
 
@@ -176,7 +176,7 @@ public final class HDF5Group {
             try failedToReach(path, location.libraryError("cannot read object"), "cannot read object", location)
             return nil
         }
-        return kind(of: info.type)
+        return objectKind(info.type)
     }
 
     /// Opens the object a link that exists names (see `existingKind`).
@@ -186,7 +186,7 @@ public final class HDF5Group {
             try failedToReach(path, location.libraryError("cannot open object"), "cannot open object", location)
             return nil
         }
-        return (id, kind(of: id))
+        return (id, objectKind(id))
     }
 
     /// After failing to read the object a link names: returns for a dangling link (a soft or
