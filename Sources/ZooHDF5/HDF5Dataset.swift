@@ -10,8 +10,17 @@ public final class HDF5Dataset {
     public let elementType: HDF5ElementType?
     /// The stored type in words ("float32", "int16", "string", ...), for messages.
     public let storedTypeDescription: String
-    /// The data size when the dataset can be read as one raw checksummed chunk.
-    private let singleChunkBytes: Int?
+    /// The data size when the dataset can be read as one raw checksummed chunk. Worked out
+    /// at the first read: a dataset just written is usually never read.
+    private lazy var singleChunkBytes: Int? = {
+        guard let elementType else { return nil }
+        zoo_h5_prepare()
+        defer { _ = zoo_h5_take_error(nil, 0) }  // failed probes only mean "not eligible"
+        let type = H5Dget_type(handle.id)
+        guard type >= 0 else { return nil }
+        defer { H5Tclose(type) }
+        return singleChecksummedChunkBytes(handle.id, shape: shape, type: type, memoryType: elementType.memoryType)
+    }()
     /// Off only in tests, to have libhdf5's own filter verify what the fast path wrote.
     var allowsRawChunkReads = true
 
@@ -27,10 +36,6 @@ public final class HDF5Dataset {
         self.shape = shape
         self.elementType = elementType
         self.storedTypeDescription = describeStoredType(type)
-        self.singleChunkBytes = elementType.flatMap { element in
-            singleChecksummedChunkBytes(handle.id, shape: shape, type: type, memoryType: element.memoryType)
-        }
-        _ = zoo_h5_take_error(nil, 0)  // failed probes above only mean "not eligible"
     }
 
     /// The dataset's path in the file.

@@ -100,13 +100,50 @@ public final class HDF5Group {
     }
 
     private func lookUp(_ path: String) throws(HDF5Error) -> HDF5ObjectKind? {
-        try resolve(path) { target, location throws(HDF5Error) in try existingKind(target, location) }
+        // The usual case, an object that is there and readable, in one call; any failure is
+        // looked into link by link.
+        if handle.isOpen {
+            zoo_h5_prepare()
+            var info = H5O_info_t()
+            if H5Oget_info_by_name2(handle.id, normalized(path), &info, UInt32(H5O_INFO_BASIC), zoo_h5p_default()) >= 0 {
+                return objectKind(info.type)
+            }
+            _ = zoo_h5_take_error(nil, 0)
+        }
+        return try resolve(path) { target, location throws(HDF5Error) in try existingKind(target, location) }
     }
 
     /// Opens the object at `path` and says what it is; nil if there is none (see `exists`).
     /// The caller closes the identifier.
     private func openObject(_ path: String) throws(HDF5Error) -> (id: hid_t, kind: HDF5ObjectKind)? {
-        try resolve(path) { target, location throws(HDF5Error) in try openExisting(target, location) }
+        if handle.isOpen {
+            zoo_h5_prepare()
+            let id = H5Oopen(handle.id, normalized(path), zoo_h5p_default())
+            if id >= 0 { return (id, objectKind(id)) }
+            _ = zoo_h5_take_error(nil, 0)
+        }
+        return try resolve(path) { target, location throws(HDF5Error) in try openExisting(target, location) }
+    }
+
+    /// `path` as the library is given it: the group itself for an empty one.
+    private func normalized(_ path: String) -> String {
+        pathPrefixes(path).last ?? (path.hasPrefix("/") ? "/" : ".")
+    }
+
+    private func objectKind(_ type: H5O_type_t) -> HDF5ObjectKind {
+        switch type {
+        case H5O_TYPE_GROUP: return .group
+        case H5O_TYPE_DATASET: return .dataset
+        default: return .other
+        }
+    }
+
+    private func objectKind(_ id: hid_t) -> HDF5ObjectKind {
+        switch H5Iget_type(id) {
+        case H5I_GROUP: return .group
+        case H5I_DATASET: return .dataset
+        default: return .other
+        }
     }
 
     /// Checks the links on the way to `path` and hands the last one to `final`; nil when a
@@ -126,7 +163,7 @@ public final class HDF5Group {
             if found == 0 { return nil }
             if index < prefixes.count - 1, try existingKind(prefix, location) != .group { return nil }
         }
-        let target = prefixes.last ?? (path.hasPrefix("/") ? "/" : ".")
+        let target = normalized(path)
         return try final(target, handle.location.child(target))
     }
 
@@ -139,11 +176,7 @@ public final class HDF5Group {
             try failedToReach(path, location.libraryError("cannot read object"), "cannot read object", location)
             return nil
         }
-        switch info.type {
-        case H5O_TYPE_GROUP: return .group
-        case H5O_TYPE_DATASET: return .dataset
-        default: return .other
-        }
+        return objectKind(info.type)
     }
 
     /// Opens the object a link that exists names (see `existingKind`).
@@ -153,11 +186,7 @@ public final class HDF5Group {
             try failedToReach(path, location.libraryError("cannot open object"), "cannot open object", location)
             return nil
         }
-        switch H5Iget_type(id) {
-        case H5I_GROUP: return (id, .group)
-        case H5I_DATASET: return (id, .dataset)
-        default: return (id, .other)
-        }
+        return (id, objectKind(id))
     }
 
     /// After failing to read the object a link names: returns for a dangling link (a soft or
@@ -185,22 +214,19 @@ public final class HDF5Group {
     /// The names of the group's direct children (groups, datasets and anything else), sorted.
     public func children() throws -> [String] {
         zoo_h5_prepare()
-        let location = handle.location
-        var info = H5G_info_t()
-        try location.check(H5Gget_info(handle.id, &info), "cannot list group")
-        var names: [String] = []
-        names.reserveCapacity(Int(info.nlinks))
-        for index in 0..<info.nlinks {
-            let length = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, zoo_h5p_default())
-            if length < 0 { throw location.libraryError("cannot list group") }
-            var buffer = [CChar](repeating: 0, count: length + 1)
-            if H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count,
-                                  zoo_h5p_default()) < 0 {
-                throw location.libraryError("cannot list group")
-            }
-            names.append(String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        // The C callback cannot capture; the names are collected through its context pointer.
+        final class Names { var list: [String] = [] }
+        let names = Names()
+        var index: hsize_t = 0
+        let status = withExtendedLifetime(names) {
+            H5Literate(handle.id, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+                guard let name, let context else { return -1 }
+                Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
+                return 0
+            }, Unmanaged.passUnretained(names).toOpaque())
         }
-        return names.sorted()
+        try handle.location.check(status, "cannot list group")
+        return names.list.sorted()
     }
 
     /// The names of the child groups, sorted.

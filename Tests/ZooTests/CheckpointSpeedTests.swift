@@ -6,7 +6,9 @@ import ZooModels
 
 /// Opt-in (ZOO_CHECKPOINT_SPEED=1): how long saving and loading the default VAE with its Adam
 /// state takes, as the median of 20 runs, with the parts of each. Prints numbers only; the
-/// machine is shared, so no bound is asserted.
+/// machine is shared, so no bound is asserted. ZOO_CHECKPOINT_SPEED_REPEATS sets the runs,
+/// ZOO_CHECKPOINT_SPEED_DUMP=path writes the checkpoint's bytes there, and
+/// ZOO_CHECKPOINT_SPEED_PROFILE=encode|load|load1 only repeats that (for `perf record`).
 final class CheckpointSpeedTests: CheckpointTestCase {
     func testSaveAndLoadSpeed() throws {
         guard ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED"] != nil else {
@@ -40,9 +42,13 @@ final class CheckpointSpeedTests: CheckpointTestCase {
         if let dump = ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED_DUMP"] {
             try Data(bytes).write(to: URL(fileURLWithPath: dump))
         }
-        // ZOO_CHECKPOINT_SPEED_PROFILE=load or =encode: only that, many times (for perf record).
+        // ZOO_CHECKPOINT_SPEED_PROFILE=load (load1: on one thread) or =encode: only that, many
+        // times (for perf record).
         switch ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED_PROFILE"] {
-        case "load"?:
+        case "load"?, "load1"?:
+            let readsAhead = CheckpointReader.readsAhead
+            CheckpointReader.readsAhead = ProcessInfo.processInfo.environment["ZOO_CHECKPOINT_SPEED_PROFILE"] == "load"
+            defer { CheckpointReader.readsAhead = readsAhead }
             try CheckpointWriter.save(run, to: file)
             for _ in 0..<repeats { _ = try CheckpointReader.load(file) }
             return
@@ -55,9 +61,10 @@ final class CheckpointSpeedTests: CheckpointTestCase {
         let encode = try median { _ = try CheckpointWriter.encode(run) }
         let write = try median { try AtomicFile.write(bytes, to: path("raw.h5")) }
         let load = try median { _ = try CheckpointReader.load(file) }
+        let readsAhead = CheckpointReader.readsAhead
         CheckpointReader.readsAhead = false
         let loadOneThread = try median { _ = try CheckpointReader.load(file) }
-        CheckpointReader.readsAhead = true
+        CheckpointReader.readsAhead = readsAhead
         var generator = RandomGenerator(seed: 0)
         let build = try median {
             let model = try vae.make(hyperparametersJSON: vae.defaultHyperparametersJSON, imageSize: 784, generator: &generator)

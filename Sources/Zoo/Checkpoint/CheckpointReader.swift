@@ -16,8 +16,9 @@ public enum CheckpointReader {
     /// The trained model alone, for encode / decode / sample.
     public static func loadModel(_ path: String) throws -> any GenerativeModel { try load(path).model }
 
-    /// Off only to measure what reading ahead gains (the speed test).
-    nonisolated(unsafe) static var readsAhead = true
+    /// Whether to read the tensors on a second thread while the model is built: not on a
+    /// single processor, where the two would only take turns. Set in the speed test.
+    nonisolated(unsafe) static var readsAhead = ProcessInfo.processInfo.activeProcessorCount > 1
 
     static func read(_ file: HDF5File, name: String) throws -> TrainingRun {
         let root = file.root
