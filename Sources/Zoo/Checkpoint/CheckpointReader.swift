@@ -177,21 +177,8 @@ public enum CheckpointReader {
         let tensor = try Tensor(shape: dataset.shape) { out in
             try dataset.read(into: UnsafeMutableBufferPointer(start: out, count: dataset.count))
         }
-        guard allFinite(tensor) else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
+        guard tensor.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
         return tensor
-    }
-
-    /// Whether every element is finite: one branch-free pass over the bits that the compiler
-    /// vectorizes (`Tensor.isFinite` tests one element at a time). A float is NaN or infinite
-    /// exactly when its exponent bits are all ones, i.e. its magnitude bits are >= 0x7f800000.
-    static func allFinite(_ tensor: Tensor) -> Bool {
-        tensor.withUnsafeBufferPointer { values in
-            values.withMemoryRebound(to: UInt32.self) { bits in
-                var largest: UInt32 = 0
-                for word in bits { largest = max(largest, word & 0x7fff_ffff) }
-                return largest < 0x7f80_0000
-            }
-        }
     }
 
     /// The root's `format` attribute; nil when there is none or it is not a string (some other

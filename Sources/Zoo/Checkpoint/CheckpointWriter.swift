@@ -30,7 +30,13 @@ public enum CheckpointWriter {
         try root.attributes.set(A.imageColumns, Int64(run.imageColumns))
 
         let weights = try root.createGroup(CheckpointLayout.weights)
-        for (name, parameter) in run.model.namedParameters { try write(parameter.value, name, in: weights) }
+        for (name, parameter) in run.model.namedParameters {
+            // A diverged update must never replace the last good checkpoint.
+            guard parameter.value.isFinite else {
+                throw ZooError("not saving \(name): weights/\(name) contains NaN or infinite values (training diverged; try a lower --lr)")
+            }
+            try write(parameter.value, name, in: weights)
+        }
 
         // Every dictionary is written in key order: the same run gives the same file layout
         // in every process (Swift seeds its dictionary order per process).

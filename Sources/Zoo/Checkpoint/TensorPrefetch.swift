@@ -81,7 +81,7 @@ final class TensorPrefetch: @unchecked Sendable {
                     try dataset.read(into: UnsafeMutableBufferPointer(start: out, count: dataset.count))
                 }
             }
-            let isFinite = (try? tensor.get()).map(CheckpointReader.allFinite) ?? false
+            let isFinite = (try? tensor.get())?.isFinite ?? false
             entries[dataset.path] = Entry(shape: dataset.shape, tensor: tensor, isFinite: isFinite)
         }
     }
