@@ -1,4 +1,5 @@
 #include "zoo_kernels.h"
+#include "matmul.h"
 #include <dnnl.h>
 
 // Products below this many multiply-adds finish in a few microseconds on one core, less than
@@ -12,7 +13,11 @@ int zoo_sgemm(char transa, char transb, long m, long n, long k, float alpha, con
     int threads = zoo_num_threads();
     int serial = threads > 1 && (double)m * (double)n * (double)k < (double)SERIAL_GEMM_WORK;
     if (serial) zoo_set_num_threads(1);
-    dnnl_status_t status = dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    dnnl_status_t status;
+    if (alpha == 1 && zoo_matmul_applies(m, n, k))
+        status = zoo_matmul(transa, transb, m, n, k, a, lda, b, ldb, beta, c, ldc, serial ? 1 : threads);
+    else
+        status = dnnl_sgemm(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     if (serial) zoo_set_num_threads(threads);
     return (int)status;
 }

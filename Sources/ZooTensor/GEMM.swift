@@ -9,7 +9,7 @@ public struct GEMMShape: Hashable, Sendable, Codable {
     public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
-/// Matrix products through oneDNN's `dnnl_sgemm` (row-major): C = op(A)·op(B) + beta·C.
+/// Matrix products through oneDNN (row-major): C = op(A)·op(B) + beta·C.
 /// Transposes are flags to the GEMM, never copies.
 public enum GEMM {
     /// op(a)·op(b) for 2-D tensors; op transposes when the flag is set.
@@ -46,7 +46,7 @@ public enum GEMM {
                         pa.baseAddress, a.shape[1],
                         pb.baseAddress, b.shape[1],
                         beta, pc.baseAddress, n)
-                    precondition(status == Int32(dnnl_success.rawValue), "dnnl_sgemm failed with status \(status)")
+                    precondition(status == Int32(dnnl_success.rawValue), "oneDNN matmul failed with status \(status)")
                 }
             }
         }

@@ -14,7 +14,8 @@ int zoo_num_threads(void);
 typedef void (*zoo_range_fn)(void *context, long begin, long end);
 void zoo_parallel_for(long n, long grain, zoo_range_fn body, void *context);
 
-// oneDNN's row-major sgemm, C = alpha·op(A)·op(B) + beta·C, on one thread for small products.
+// Row-major C = alpha·op(A)·op(B) + beta·C through oneDNN (a cached matmul primitive per shape,
+// dnnl_sgemm for tiny products), on one thread for small products.
 // Returns dnnl_status_t.
 int zoo_sgemm(char transa, char transb, long m, long n, long k, float alpha, const float *a, long lda,
               const float *b, long ldb, float beta, float *c, long ldc);

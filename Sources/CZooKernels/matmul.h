@@ -1,0 +1,14 @@
+// oneDNN matmul primitives, one per GEMM shape, built on first use and cached (internal to
+// CZooKernels; zoo_sgemm is the public entry point).
+#pragma once
+#include <dnnl.h>
+#include <stdbool.h>
+
+// Whether a product of this shape goes through a cached primitive rather than dnnl_sgemm.
+bool zoo_matmul_applies(long m, long n, long k);
+
+// Row-major C = op(A)·op(B) + beta·C on `threads` threads (the count the primitive is built
+// for; the caller has already set the runtime to it). Falls back to dnnl_sgemm for a shape
+// oneDNN has no primitive for.
+dnnl_status_t zoo_matmul(char transa, char transb, long m, long n, long k, const float *a, long lda,
+                         const float *b, long ldb, float beta, float *c, long ldc, int threads);
