@@ -1,6 +1,7 @@
 #include "matmul.h"
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 // dnnl_sgemm packs a transposed operand slowly: x·Wᵀ with a large inner dimension (every
@@ -23,7 +24,8 @@ struct matmul_entry {
     bool used;
     struct matmul_key key;
     dnnl_primitive_t primitive;  // NULL: oneDNN declined this shape; use dnnl_sgemm
-    dnnl_memory_desc_t a, b, c;
+    dnnl_memory_desc_t a, b, c, scratchpad;
+    size_t scratchpad_size;
 };
 
 static struct matmul_entry table[TABLE_SIZE];
@@ -31,6 +33,10 @@ static int table_count;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static dnnl_engine_t engine;
 static _Thread_local dnnl_stream_t stream;
+// One scratch buffer per calling thread, grown to the largest primitive's need, instead of one
+// per primitive: keeps a training process's memory flat however many shapes it uses.
+static _Thread_local void *scratch;
+static _Thread_local size_t scratch_size;
 
 static unsigned long hash_key(const struct matmul_key *key) {
     unsigned long h = 1469598103934665603UL;
@@ -59,14 +65,20 @@ static void build(struct matmul_entry *e) {
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t post_ops = NULL;
     dnnl_primitive_desc_t pd = NULL;
-    bool ok = dnnl_primitive_attr_create(&attr) == dnnl_success;
+    bool ok = dnnl_primitive_attr_create(&attr) == dnnl_success &&
+              dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success;
     if (ok && key->beta != 0) {  // C = A·B + beta·C: the sum post-op
         ok = dnnl_post_ops_create(&post_ops) == dnnl_success &&
              dnnl_post_ops_append_sum(post_ops, key->beta) == dnnl_success &&
              dnnl_primitive_attr_set_post_ops(attr, post_ops) == dnnl_success;
     }
     if (ok && dnnl_primitive_desc_create(&pd, &desc, attr, engine, NULL) == dnnl_success) {
-        if (dnnl_primitive_create(&e->primitive, pd) != dnnl_success) e->primitive = NULL;
+        const dnnl_memory_desc_t *scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+        if (scratchpad) {
+            e->scratchpad = *scratchpad;
+            e->scratchpad_size = dnnl_memory_desc_get_size(scratchpad);
+            if (dnnl_primitive_create(&e->primitive, pd) != dnnl_success) e->primitive = NULL;
+        }
     }
     if (pd) dnnl_primitive_desc_destroy(pd);
     if (post_ops) dnnl_post_ops_destroy(post_ops);
@@ -102,18 +114,26 @@ static dnnl_status_t execute(const struct matmul_entry *e, const float *a, const
         dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
         if (status != dnnl_success) { stream = NULL; return status; }
     }
-    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL;
+    if (e->scratchpad_size > scratch_size) {
+        free(scratch);
+        scratch_size = (e->scratchpad_size + 4095) / 4096 * 4096;
+        scratch = aligned_alloc(4096, scratch_size);
+        if (!scratch) { scratch_size = 0; return dnnl_out_of_memory; }
+    }
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, ms = NULL;
     dnnl_status_t status = dnnl_memory_create(&ma, &e->a, engine, (void *)a);
     if (status == dnnl_success) status = dnnl_memory_create(&mb, &e->b, engine, (void *)b);
     if (status == dnnl_success) status = dnnl_memory_create(&mc, &e->c, engine, c);
+    if (status == dnnl_success) status = dnnl_memory_create(&ms, &e->scratchpad, engine, scratch);
     if (status == dnnl_success) {
-        dnnl_exec_arg_t args[3] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}};
-        status = dnnl_primitive_execute(e->primitive, stream, 3, args);
+        dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}, {DNNL_ARG_SCRATCHPAD, ms}};
+        status = dnnl_primitive_execute(e->primitive, stream, 4, args);
         if (status == dnnl_success) status = dnnl_stream_wait(stream);
     }
     if (ma) dnnl_memory_destroy(ma);
     if (mb) dnnl_memory_destroy(mb);
     if (mc) dnnl_memory_destroy(mc);
+    if (ms) dnnl_memory_destroy(ms);
     return status;
 }
 
