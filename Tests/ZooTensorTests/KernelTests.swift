@@ -64,7 +64,7 @@ final class MatmulTests: XCTestCase {
 
     func testAgainstNaiveForAllTransposesAndOddShapes() {
         var generator = RandomGenerator(seed: 5)
-        for (m, k, n) in [(1, 1, 1), (1, 7, 1), (7, 13, 5), (128, 784, 3), (33, 65, 129), (2, 1, 3)] {
+        for (m, k, n) in [(1, 1, 1), (1, 7, 1), (7, 13, 5), (128, 784, 3), (33, 65, 129), (2, 1, 3), (130, 300, 40)] {
             for (ta, tb) in [(false, false), (false, true), (true, false), (true, true)] {
                 let a = generator.normal(ta ? [k, m] : [m, k])
                 let b = generator.normal(tb ? [n, k] : [k, n])
@@ -84,6 +84,29 @@ final class MatmulTests: XCTestCase {
         XCTAssertEqual(c.scalars, [21])
         GEMM.accumulate(a, b, into: &c, beta: 0.5)
         XCTAssertEqual(c.scalars, [21.5])
+    }
+
+    /// Shapes big enough for the cached matmul primitives (one and two threads), transposed
+    /// operands, beta 0, 1 and 0.5: each call of a shape gives the same bits as the first.
+    func testPrimitivePathAccumulatesAndRepeatsExactly() {
+        var generator = RandomGenerator(seed: 9)
+        for (m, k, n) in [(64, 96, 80), (160, 512, 160)] {
+            for (ta, tb) in [(false, true), (true, false)] {
+                let a = generator.normal(ta ? [k, m] : [m, k]), b = generator.normal(tb ? [n, k] : [k, n])
+                let start = generator.normal([m, n])
+                let product = naive(a, b, ta, tb)
+                for beta: Float in [0, 1, 0.5] {
+                    var first = start, second = start
+                    GEMM.accumulate(a, b, transposeA: ta, transposeB: tb, into: &first, beta: beta)
+                    GEMM.accumulate(a, b, transposeA: ta, transposeB: tb, into: &second, beta: beta)
+                    XCTAssertEqual(first.scalars, second.scalars, "\(m)x\(k)x\(n) beta \(beta) not repeatable")
+                    for (i, x) in first.scalars.enumerated() {
+                        let expected = product[i] + Double(beta) * Double(start.scalars[i])
+                        XCTAssertEqual(Double(x), expected, accuracy: 1e-4 * Double(k).squareRoot() * 4)
+                    }
+                }
+            }
+        }
     }
 }
 
