@@ -1,4 +1,5 @@
 #include "matmul.h"
+#include "zoo_kernels.h"
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 struct matmul_key {
     long m, n, k, lda, ldb, ldc;
     char transa, transb;
+    bool bias;  // C = op(A)·op(B) + bias broadcast over rows (then beta must be 0)
     float beta;
     int threads;
 };
@@ -24,7 +26,7 @@ struct matmul_entry {
     bool used;
     struct matmul_key key;
     dnnl_primitive_t primitive;  // NULL: oneDNN declined this shape; use dnnl_sgemm
-    dnnl_memory_desc_t a, b, c, scratchpad;
+    dnnl_memory_desc_t a, b, c, bias, scratchpad;
     size_t scratchpad_size;
 };
 
@@ -59,9 +61,10 @@ static void build(struct matmul_entry *e) {
     if (!engine && dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) return;
     if (describe(&e->a, key->m, key->k, key->lda, key->transa == 'T') != dnnl_success ||
         describe(&e->b, key->k, key->n, key->ldb, key->transb == 'T') != dnnl_success ||
-        describe(&e->c, key->m, key->n, key->ldc, false) != dnnl_success) return;
+        describe(&e->c, key->m, key->n, key->ldc, false) != dnnl_success ||
+        describe(&e->bias, 1, key->n, key->n, false) != dnnl_success) return;
     dnnl_matmul_desc_t desc;
-    if (dnnl_matmul_desc_init(&desc, &e->a, &e->b, NULL, &e->c) != dnnl_success) return;
+    if (dnnl_matmul_desc_init(&desc, &e->a, &e->b, key->bias ? &e->bias : NULL, &e->c) != dnnl_success) return;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t post_ops = NULL;
     dnnl_primitive_desc_t pd = NULL;
@@ -109,7 +112,7 @@ static struct matmul_entry *lookup(const struct matmul_key *key) {
     return found;
 }
 
-static dnnl_status_t execute(const struct matmul_entry *e, const float *a, const float *b, float *c) {
+static dnnl_status_t execute(const struct matmul_entry *e, const float *a, const float *b, const float *bias, float *c) {
     if (!stream) {
         dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
         if (status != dnnl_success) { stream = NULL; return status; }
@@ -120,20 +123,23 @@ static dnnl_status_t execute(const struct matmul_entry *e, const float *a, const
         scratch = aligned_alloc(4096, scratch_size);
         if (!scratch) { scratch_size = 0; return dnnl_out_of_memory; }
     }
-    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, ms = NULL;
+    dnnl_memory_t ma = NULL, mb = NULL, mc = NULL, ms = NULL, mbias = NULL;
     dnnl_status_t status = dnnl_memory_create(&ma, &e->a, engine, (void *)a);
     if (status == dnnl_success) status = dnnl_memory_create(&mb, &e->b, engine, (void *)b);
     if (status == dnnl_success) status = dnnl_memory_create(&mc, &e->c, engine, c);
     if (status == dnnl_success) status = dnnl_memory_create(&ms, &e->scratchpad, engine, scratch);
+    if (status == dnnl_success && bias) status = dnnl_memory_create(&mbias, &e->bias, engine, (void *)bias);
     if (status == dnnl_success) {
-        dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}, {DNNL_ARG_SCRATCHPAD, ms}};
-        status = dnnl_primitive_execute(e->primitive, stream, 4, args);
+        dnnl_exec_arg_t args[5] = {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc},
+                                   {DNNL_ARG_SCRATCHPAD, ms}, {DNNL_ARG_BIAS, mbias}};
+        status = dnnl_primitive_execute(e->primitive, stream, bias ? 5 : 4, args);
         if (status == dnnl_success) status = dnnl_stream_wait(stream);
     }
     if (ma) dnnl_memory_destroy(ma);
     if (mb) dnnl_memory_destroy(mb);
     if (mc) dnnl_memory_destroy(mc);
     if (ms) dnnl_memory_destroy(ms);
+    if (mbias) dnnl_memory_destroy(mbias);
     return status;
 }
 
@@ -144,12 +150,16 @@ bool zoo_matmul_applies(long m, long n, long k) {
 }
 
 dnnl_status_t zoo_matmul(char transa, char transb, long m, long n, long k, const float *a, long lda,
-                         const float *b, long ldb, float beta, float *c, long ldc, int threads) {
+                         const float *b, long ldb, const float *bias, float beta, float *c, long ldc, int threads) {
     struct matmul_key key;
     memset(&key, 0, sizeof key);  // padding too: the key is hashed and compared as bytes
     key.m = m; key.n = n; key.k = k; key.lda = lda; key.ldb = ldb; key.ldc = ldc;
-    key.transa = transa; key.transb = transb; key.beta = beta; key.threads = threads;
+    key.transa = transa; key.transb = transb; key.bias = bias != NULL; key.beta = beta; key.threads = threads;
     const struct matmul_entry *e = lookup(&key);
-    if (!e || !e->primitive) return dnnl_sgemm(transa, transb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
-    return execute(e, a, b, c);
+    if (e && e->primitive) return execute(e, a, b, bias, c);
+    if (bias) {
+        zoo_broadcast_rows(bias, m, n, c);
+        beta = 1;
+    }
+    return dnnl_sgemm(transa, transb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
 }

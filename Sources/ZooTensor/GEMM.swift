@@ -22,9 +22,38 @@ public enum GEMM {
         return c
     }
 
+    /// op(a)·op(b) + bias on every row (bias: [n]): a Linear layer's forward pass, the bias
+    /// added inside the product where oneDNN can.
+    public static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                               bias: Tensor) -> Tensor {
+        let n = transposeB ? b.shape[0] : b.shape[1]
+        precondition(bias.shape == [n], "bias \(bias.shape) does not match a product with \(n) columns")
+        var c = Tensor(shape: [transposeA ? a.shape[1] : a.shape[0], n], unsafeUninitialized: { _ in })
+        run(a, b, transposeA, transposeB, &c) { m, n, k, pa, lda, pb, ldb, pc in
+            bias.withUnsafeBufferPointer { pbias in
+                zoo_sgemm_bias(transposeA ? 84 : 78, transposeB ? 84 : 78, m, n, k, pa, lda, pb, ldb, pbias.baseAddress, pc, n)
+            }
+        } empty: { c in bias.withUnsafeBufferPointer { zoo_broadcast_rows($0.baseAddress!, c.count / max(n, 1), n, c.baseAddress!) } }
+        return c
+    }
+
     /// c = op(a)·op(b) + beta·c, in place.
     public static func accumulate(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
                                   into c: inout Tensor, beta: Float) {
+        run(a, b, transposeA, transposeB, &c) { m, n, k, pa, lda, pb, ldb, pc in
+            zoo_sgemm(transposeA ? 84 : 78, transposeB ? 84 : 78,  // 'T' : 'N'
+                      m, n, k, 1, pa, lda, pb, ldb, beta, pc, n)
+        } empty: { c in
+            for i in c.indices { c[i] = beta == 0 ? 0 : c[i] * beta }
+        }
+    }
+
+    /// Checks the shapes, records them, and hands raw buffers to `kernel`; `empty` stands in
+    /// for a product with no inner dimension.
+    private static func run(_ a: Tensor, _ b: Tensor, _ transposeA: Bool, _ transposeB: Bool, _ c: inout Tensor,
+                            kernel: (Int, Int, Int, UnsafePointer<Float>?, Int, UnsafePointer<Float>?, Int, UnsafeMutablePointer<Float>?) -> Int32,
+                            empty: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[1] : a.shape[0]
         let k = transposeA ? a.shape[0] : a.shape[1]
         let kB = transposeB ? b.shape[1] : b.shape[0]
@@ -34,18 +63,13 @@ public enum GEMM {
         if m == 0 || n == 0 { return }
         recording.withLock { $0?.append(GEMMShape(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)) }
         if k == 0 {
-            c.withUnsafeMutableBufferPointer { c in for i in c.indices { c[i] = beta == 0 ? 0 : c[i] * beta } }
+            c.withUnsafeMutableBufferPointer(empty)
             return
         }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    let status = zoo_sgemm(
-                        transposeA ? 84 : 78, transposeB ? 84 : 78,  // 'T' : 'N'
-                        m, n, k, 1,
-                        pa.baseAddress, a.shape[1],
-                        pb.baseAddress, b.shape[1],
-                        beta, pc.baseAddress, n)
+                    let status = kernel(m, n, k, pa.baseAddress, a.shape[1], pb.baseAddress, b.shape[1], pc.baseAddress)
                     precondition(status == Int32(dnnl_success.rawValue), "oneDNN matmul failed with status \(status)")
                 }
             }

@@ -86,6 +86,21 @@ final class MatmulTests: XCTestCase {
         XCTAssertEqual(c.scalars, [21.5])
     }
 
+    /// op(a)·op(b) + bias on every row, through dnnl_sgemm (tiny, and a 2-wide product), the
+    /// fused primitive (one and two threads), and with no inner dimension at all.
+    func testProductWithBiasAddsItToEveryRow() {
+        var generator = RandomGenerator(seed: 11)
+        for (m, k, n) in [(3, 4, 5), (128, 64, 2), (64, 96, 80), (160, 512, 160), (4, 0, 6)] {
+            let a = generator.normal([m, k]), b = generator.normal([n, k]), bias = generator.normal([n])
+            let c = GEMM.product(a, b, transposeB: true, bias: bias)
+            let product = naive(a, b, false, true)
+            XCTAssertEqual(c.shape, [m, n])
+            for (i, x) in c.scalars.enumerated() {
+                XCTAssertEqual(Double(x), product[i] + Double(bias.scalars[i % n]), accuracy: 1e-4 * Double(max(k, 1)).squareRoot() * 4, "\(m)x\(k)x\(n)")
+            }
+        }
+    }
+
     /// Shapes big enough for the cached matmul primitives (one and two threads), transposed
     /// operands, beta 0, 1 and 0.5: each call of a shape gives the same bits as the first.
     func testPrimitivePathAccumulatesAndRepeatsExactly() {

@@ -19,6 +19,10 @@ void zoo_parallel_for(long n, long grain, zoo_range_fn body, void *context);
 // Returns dnnl_status_t.
 int zoo_sgemm(char transa, char transb, long m, long n, long k, float alpha, const float *a, long lda,
               const float *b, long ldb, float beta, float *c, long ldc);
+// C = op(A)·op(B) + bias on every row (bias has n values): a Linear layer's forward pass, with
+// the bias added inside the product's kernel where oneDNN can.
+int zoo_sgemm_bias(char transa, char transb, long m, long n, long k, const float *a, long lda,
+                   const float *b, long ldb, const float *bias, float *c, long ldc);
 
 // y = f(x), elementwise. x and y may alias.
 void zoo_exp(const float *x, float *y, long n);

@@ -25,16 +25,14 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
     }
 }
 
-/// x·Wᵀ + b for x [batch, in], W [out, in] (PyTorch's layout), b [out]: one GEMM that
-/// accumulates onto the broadcast bias.
+/// x·Wᵀ + b for x [batch, in], W [out, in] (PyTorch's layout), b [out]: one GEMM with the
+/// bias added in its kernel.
 public func linear(_ x: Variable, weight: Variable, bias: Variable?) -> Variable {
     precondition(x.value.rank == 2, "linear expects [batch, features], got \(x.shape)")
-    let batch = x.shape[0], outFeatures = weight.shape[0]
-    var y: Tensor
+    let y: Tensor
     if let bias {
-        precondition(bias.shape == [outFeatures], "bias \(bias.shape) does not match weight \(weight.shape)")
-        y = bias.value.expanded(to: [batch, outFeatures])
-        GEMM.accumulate(x.value, weight.value, transposeB: true, into: &y, beta: 1)
+        precondition(bias.shape == [weight.shape[0]], "bias \(bias.shape) does not match weight \(weight.shape)")
+        y = GEMM.product(x.value, weight.value, transposeB: true, bias: bias.value)
     } else {
         y = GEMM.product(x.value, weight.value, transposeB: true)
     }
