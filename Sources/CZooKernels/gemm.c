@@ -13,10 +13,10 @@ static int product(char transa, char transb, long m, long n, long k, float alpha
     int threads = zoo_num_threads();
     int serial = threads > 1 && (double)m * (double)n * (double)k < (double)SERIAL_GEMM_WORK;
     if (serial) zoo_set_num_threads(1);
-    dnnl_status_t status;
-    if (alpha == 1 && zoo_matmul_applies(m, n, k)) {
+    dnnl_status_t status = dnnl_unimplemented;
+    if (alpha == 1 && zoo_matmul_applies(m, n, k))
         status = zoo_matmul(transa, transb, m, n, k, a, lda, b, ldb, bias, beta, c, ldc, serial ? 1 : threads);
-    } else {
+    if (status == dnnl_unimplemented) {
         if (bias) {
             zoo_broadcast_rows(bias, m, n, c);
             beta = 1;

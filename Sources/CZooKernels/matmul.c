@@ -1,5 +1,4 @@
 #include "matmul.h"
-#include "zoo_kernels.h"
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,8 +8,8 @@
 // forward pass of a Linear layer) runs at half the speed of the untransposed product here.
 // oneDNN's matmul primitive (brgemm kernels) reads any strides at full speed, but building one
 // takes far longer than running it, so each shape's primitive is built once and kept for the
-// life of the process. A model has a few dozen shapes; the table never evicts, so a shape
-// always takes the same path and results stay bit-identical from run to run.
+// life of the process. A model has a few dozen shapes. The table never evicts, so a shape keeps
+// the path it took first and results stay bit-identical from step to step and run to run.
 
 #define TABLE_SIZE 4096  // a power of two, far above any model's count of shapes
 
@@ -88,7 +87,8 @@ static void build(struct matmul_entry *e) {
     if (attr) dnnl_primitive_attr_destroy(attr);
 }
 
-// The table's entry for `key`, built on first use; NULL only when the table is full.
+// The table's entry for `key`, built on first use; NULL once the table is full (thousands of
+// distinct shapes, far beyond any model), after which new shapes stay with dnnl_sgemm.
 static struct matmul_entry *lookup(const struct matmul_key *key) {
     pthread_mutex_lock(&table_lock);
     unsigned long slot = hash_key(key) & (TABLE_SIZE - 1);
@@ -156,10 +156,5 @@ dnnl_status_t zoo_matmul(char transa, char transb, long m, long n, long k, const
     key.m = m; key.n = n; key.k = k; key.lda = lda; key.ldb = ldb; key.ldc = ldc;
     key.transa = transa; key.transb = transb; key.bias = bias != NULL; key.beta = beta; key.threads = threads;
     const struct matmul_entry *e = lookup(&key);
-    if (e && e->primitive) return execute(e, a, b, bias, c);
-    if (bias) {
-        zoo_broadcast_rows(bias, m, n, c);
-        beta = 1;
-    }
-    return dnnl_sgemm(transa, transb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
+    return e && e->primitive ? execute(e, a, b, bias, c) : dnnl_unimplemented;
 }

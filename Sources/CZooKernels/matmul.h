@@ -9,7 +9,7 @@ bool zoo_matmul_applies(long m, long n, long k);
 
 // Row-major C = op(A)·op(B) + beta·C, plus `bias` (n values) on every row unless it is NULL
 // (with a bias, beta must be 0), on `threads` threads (the count the primitive is built for;
-// the caller has already set the runtime to it). Falls back to dnnl_sgemm for a shape oneDNN
-// has no primitive for.
+// the caller has already set the runtime to it). Returns dnnl_unimplemented, touching nothing,
+// when oneDNN has no primitive for the shape: the caller then uses dnnl_sgemm.
 dnnl_status_t zoo_matmul(char transa, char transb, long m, long n, long k, const float *a, long lda,
                          const float *b, long ldb, const float *bias, float beta, float *c, long ldc, int threads);
