@@ -26,6 +26,7 @@ public enum GEMM {
     /// added inside the product where oneDNN can.
     public static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
                                bias: Tensor) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition(bias.shape == [n], "bias \(bias.shape) does not match a product with \(n) columns")
         var c = Tensor(shape: [transposeA ? a.shape[1] : a.shape[0], n], unsafeUninitialized: { _ in })
