@@ -5,7 +5,7 @@
 #define ZOO_VECTORIZED __attribute__((target_clones("avx512f", "avx2", "default")))
 
 // Below these many elements a loop runs on one thread: waking the team costs more than it saves.
-#define GRAIN_SIMPLE (1L << 16)
+#define GRAIN_SIMPLE (1L << 14)
 #define GRAIN_MATH (1L << 13)
 
 // The operands of one elementwise loop, handed to each thread's slice.
@@ -53,6 +53,12 @@ BACKWARD(tanh_backward, GRAIN_SIMPLE, b[i] * (1.0f - a[i] * a[i]))
 BACKWARD(softplus_backward, GRAIN_MATH, b[i] * zoo_sigmoidf(a[i]))
 ELEMENTWISE(leaky_relu_backward, GRAIN_SIMPLE, (const float *x, const float *dy, float *dx, long n, float slope),
             out[i] = a[i] > 0.0f ? b[i] : b[i] * s, .a = x, .b = dy, .out = dx, .s = slope)
+// Loss gradients: d/dp of BCE(p, y) (its denominator floored like PyTorch's) and d/dx of
+// BCE(sigmoid(x), y), each times the reduction's scale.
+ELEMENTWISE(bce_backward, GRAIN_MATH, (const float *p, const float *y, float scale, float *dp, long n),
+            out[i] = s * (a[i] - b[i]) / fmaxf((1.0f - a[i]) * a[i], 1e-12f), .a = p, .b = y, .out = dp, .s = scale)
+ELEMENTWISE(bce_logits_backward, GRAIN_MATH, (const float *x, const float *y, float scale, float *dx, long n),
+            out[i] = s * (zoo_sigmoidf(a[i]) - b[i]), .a = x, .b = y, .out = dx, .s = scale)
 
 BINARY(add, a[i] + b[i])
 BINARY(sub, a[i] - b[i])

@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 @testable import ZooTensor
+import CZooKernels
 
 /// The polynomial exp/log/tanh/sigmoid against libm in double precision.
 final class KernelTests: XCTestCase {
@@ -42,6 +43,34 @@ final class KernelTests: XCTestCase {
         let t = Tensor(shape: [n], repeating: 0.1)
         XCTAssertEqual(Double(t.sum()), 100_000.3, accuracy: 1)
         XCTAssertEqual(t.sum().bitPattern, t.sum().bitPattern)
+    }
+
+    /// Long sums run in parallel over fixed chunks, so the thread count cannot change a loss,
+    /// not even in the last bit of the double-precision total.
+    func testLossSumsAgreeOnOneAndTwoThreadsAndWithDouble() {
+        var generator = RandomGenerator(seed: 7)
+        let n = 100_003  // a dozen chunks and a ragged end
+        let p = generator.uniform([n], low: 0.01, high: 0.99).scalars, y = generator.uniform([n]).scalars
+        let x = generator.normal([n], std: 3).scalars
+        func sums() -> [Double] {
+            [zoo_sum(p, n), zoo_squared_error(p, y, n), zoo_bce(p, y, n), zoo_bce_logits(x, y, n), zoo_gaussian_kl(x, y, n)]
+        }
+        let before = ComputeThreads.count
+        defer { ComputeThreads.set(before) }
+        ComputeThreads.set(1)
+        let one = sums()
+        ComputeThreads.set(2)
+        let two = sums()
+        XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern))
+
+        func total(_ terms: [Double]) -> Double { terms.reduce(0, +) }
+        let (ps, ys, xs) = (p.map(Double.init), y.map(Double.init), x.map(Double.init))
+        let squared: [Double] = zip(ps, ys).map { p, y in (p - y) * (p - y) }
+        let bce: [Double] = zip(ps, ys).map { p, y in -(y * Foundation.log(p) + (1 - y) * Foundation.log(1 - p)) }
+        let bceLogits: [Double] = zip(xs, ys).map { x, y in max(x, 0) - x * y + Foundation.log1p(Foundation.exp(-abs(x))) }
+        let kl: [Double] = zip(xs, ys).map { mu, logvar in -0.5 * (1 + logvar - mu * mu - Foundation.exp(logvar)) }
+        let exact = [total(ps), total(squared), total(bce), total(bceLogits), total(kl)]
+        for (got, want) in zip(one, exact) { XCTAssertEqual(got, want, accuracy: abs(want) * 1e-6) }
     }
 }
 
