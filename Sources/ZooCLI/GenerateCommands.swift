@@ -18,8 +18,8 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        guard count >= 1 else { throw ZooError("-n must be at least 1") }
-        guard nrow >= 1 else { throw ZooError("--nrow must be at least 1") }
+        guard count >= 1 else { throw ZooError("-n must be at least 1, got \(count)") }
+        guard nrow >= 1 else { throw ZooError("--nrow must be at least 1, got \(nrow)") }
         let run = try file.load()
         var generator = RandomGenerator(seed: seed)
         let images = run.model.sample(count, generator: &generator)
@@ -91,7 +91,7 @@ struct Reconstruct: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        guard count >= 1 else { throw ZooError("-n must be at least 1") }
+        guard count >= 1 else { throw ZooError("-n must be at least 1, got \(count)") }
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let images = test.tensor(0..<min(count, test.count), range: run.modelType.pixelRange)

@@ -21,7 +21,7 @@ struct Encode: ParsableCommand {
     func run() throws {
         try compute.apply()
         let wanted = count ?? (plot == nil ? 10 : 5000)
-        guard wanted >= 1 else { throw ZooError("-n must be at least 1") }
+        guard wanted >= 1 else { throw ZooError("-n must be at least 1, got \(wanted)") }
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let n = min(wanted, test.count)

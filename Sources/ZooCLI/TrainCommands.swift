@@ -59,7 +59,7 @@ struct Train: ParsableCommand {
         if let batchSize { training.batchSize = batchSize }
         if let lr { training.learningRate = lr }
         try training.validate()
-        if let checkpointEvery, checkpointEvery < 1 { throw ZooError("--checkpoint-every must be at least 1") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ZooError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
 
         let path = out ?? "\(modelType.name).h5"
         if FileManager.default.fileExists(atPath: path) && !force {

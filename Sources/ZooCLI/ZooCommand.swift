@@ -9,7 +9,7 @@ public struct ZooCommand: ParsableCommand {
         commandName: "zoo",
         abstract: "Train, store and serve generative models of images (AE, VAE, GAN) on the CPU.",
         discussion: """
-            Checkpoints are HDF5 files (see Checkpoints/FORMAT.md) that h5py, PyTorch and other Swift
+            Checkpoints are HDF5 files (see Checkpoints/FORMAT.md) that h5py, PyTorch and other Swift \
             programs can read. Start with `zoo list`, then `zoo train vae`.
             """,
         version: "zoo \(ZooVersion.current)",
@@ -30,9 +30,11 @@ public struct ZooCommand: ParsableCommand {
             if exitCode(for: error) == .success { exit(withError: error) }
             var message = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
-            if error is ZooError == false { message += " (see `zoo help`)" }
+            // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.
+            let isUsageError = exitCode(for: error) == .validationFailure
+            if isUsageError { message += " (see `zoo help`)" }
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-            exit(withError: ExitCode(exitCode(for: error) == .validationFailure ? 64 : 1))
+            exit(withError: ExitCode(isUsageError ? 64 : 1))
         }
     }
 }

@@ -130,7 +130,9 @@ final class CLIErrorTests: XCTestCase {
                      mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["s.png"], usageBlock: true)
         try zooFails(["sample", "v.h5", "-n", "0", "--out", "s.png"], in: folder,
                      mentioning: ["-n must be at least 1"], mustNotExist: ["s.png"], usageBlock: true)
-        try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1"], usageBlock: true)
+        try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1, got 0"], usageBlock: true)
+        try zooFails(["sample", "v.h5", "--out", "no-such-folder/s.png"], in: folder,
+                     mentioning: ["cannot write PNG to no-such-folder/s.png"], mustNotExist: ["no-such-folder"])
         try zooFails(["frobnicate"], in: folder, mentioning: ["frobnicate"], usageBlock: true)
         try zooFails(["sample"], in: folder, mentioning: ["<checkpoint>"], usageBlock: true)
     }

@@ -188,6 +188,7 @@ extension XCTestCase {
             }
         } else {
             XCTAssertEqual(lines.count, 1, "expected exactly one line on stderr: \(result)", file: file, line: line)
+            XCTAssertFalse(result.stderr.contains("zoo help"), "a failure of the work itself points at the help: \(result)", file: file, line: line)
         }
         if let first = lines.first {
             XCTAssertTrue(first.hasPrefix("Error: "), "the error line should start with 'Error: ': \(result)", file: file, line: line)
