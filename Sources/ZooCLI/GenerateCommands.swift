@@ -16,10 +16,13 @@ struct Sample: ParsableCommand {
     var nrow = 8
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("-n must be at least 1, got \(count)") }
+        guard nrow >= 1 else { throw ValidationError("--nrow must be at least 1, got \(nrow)") }
+    }
+
     func run() throws {
-        try compute.apply()
-        guard count >= 1 else { throw ZooError("-n must be at least 1, got \(count)") }
-        guard nrow >= 1 else { throw ZooError("--nrow must be at least 1, got \(nrow)") }
+        compute.apply()
         let run = try file.load()
         var generator = RandomGenerator(seed: seed)
         let images = run.model.sample(count, generator: &generator)
@@ -43,33 +46,43 @@ struct Decode: ParsableCommand {
     var out = "decoded.png"
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        if let manifold {
+            guard z.isEmpty else { throw ValidationError("give either --z or --manifold, not both") }
+            guard (2...64).contains(manifold) else { throw ValidationError("--manifold must be in 2...64, got \(manifold)") }
+            guard range > 0, range.isFinite else { throw ValidationError("--range must be a positive number, got \(range)") }
+        }
+        _ = try vectors()
+    }
+
+    /// The --z vectors as numbers.
+    private func vectors() throws -> [[Float]] {
+        try z.enumerated().map { i, text in
+            let parts = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw ValidationError("--z \(i + 1) '\(text)' is not a list of numbers") }
+            return parts.map { $0! }
+        }
+    }
+
     func run() throws {
-        try compute.apply()
+        compute.apply()
         let run = try file.load()
         let size = run.model.latentSize
         let latents: Tensor
         var nrow = 8
         if let manifold {
-            guard z.isEmpty else { throw ZooError("give either --z or --manifold, not both") }
-            guard size == 2 else { throw ZooError("--manifold needs a 2-D latent space; \(file.checkpoint) has latent size \(size)") }
-            guard (2...64).contains(manifold) else { throw ZooError("--manifold must be in 2...64, got \(manifold)") }
-            guard range > 0, range.isFinite else { throw ZooError("--range must be a positive number, got \(range)") }
+            guard size == 2 else { throw ValidationError("--manifold needs a 2-D latent space; \(file.checkpoint) has latent size \(size)") }
             let steps = (0..<manifold).map { -range + 2 * range * Float($0) / Float(manifold - 1) }
             // Rows run from +range at the top down to -range, columns left to right, as in a plot.
             latents = Tensor(shape: [manifold * manifold, 2], steps.reversed().flatMap { y in steps.flatMap { x in [x, y] } })
             nrow = manifold
         } else {
-            guard !z.isEmpty else { throw ZooError("give at least one --z vector (latent size \(size)) or --manifold N") }
-            var values: [Float] = []
-            for (i, text) in z.enumerated() {
-                let parts = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-                guard parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw ZooError("--z \(i + 1) '\(text)' is not a list of numbers") }
-                guard parts.count == size else {
-                    throw ZooError("latent vector \(i + 1) has \(parts.count) values; \(file.checkpoint) (\(run.modelType.name)) expects \(size)")
-                }
-                values += parts.map { $0! }
+            guard !z.isEmpty else { throw ValidationError("give at least one --z vector (latent size \(size)) or --manifold N") }
+            let vectors = try vectors()
+            if let i = vectors.firstIndex(where: { $0.count != size }) {
+                throw ValidationError("latent vector \(i + 1) has \(vectors[i].count) values; \(file.checkpoint) (\(run.modelType.name)) expects \(size)")
             }
-            latents = Tensor(shape: [z.count, size], values)
+            latents = Tensor(shape: [z.count, size], vectors.flatMap { $0 })
         }
         let images = run.model.decode(latents)
         try Output.writeGrid(images, rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: nrow, to: out)
@@ -89,9 +102,12 @@ struct Reconstruct: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("-n must be at least 1, got \(count)") }
+    }
+
     func run() throws {
-        try compute.apply()
-        guard count >= 1 else { throw ZooError("-n must be at least 1, got \(count)") }
+        compute.apply()
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let images = test.tensor(0..<min(count, test.count), range: run.modelType.pixelRange)

@@ -6,12 +6,19 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Threads for the math (default: all cores). Same seed and threads give identical results.")
     var threads: Int?
 
-    func apply() throws {
-        if let threads {
-            guard threads >= 1 else { throw ZooError("--threads must be at least 1, got \(threads)") }
-            ComputeThreads.set(threads)
-        }
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
+
+    func apply() {
+        if let threads { ComputeThreads.set(threads) }
+    }
+}
+
+/// Runs checks of command-line values that live in the library (which throws `ZooError`) and
+/// reports their failures as the usage errors they are: exit 64, with a pointer to the help.
+func usageErrors(_ check: () throws -> Void) throws {
+    do { try check() } catch let error as ZooError { throw ValidationError(error.description) }
 }
 
 /// Where datasets come from.

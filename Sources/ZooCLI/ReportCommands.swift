@@ -18,17 +18,20 @@ struct Encode: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("-n must be at least 1, got \(count)") }
+    }
+
     func run() throws {
-        try compute.apply()
+        compute.apply()
         let wanted = count ?? (plot == nil ? 10 : 5000)
-        guard wanted >= 1 else { throw ZooError("-n must be at least 1, got \(wanted)") }
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let n = min(wanted, test.count)
         let images = test.tensor(0..<n, range: run.modelType.pixelRange)
         if let plot {
             let z = run.model.encode(images).scalars, d = run.model.latentSize
-            guard d >= 2 else { throw ZooError("--plot needs a latent space of at least 2 dimensions; \(file.checkpoint) has \(d)") }
+            guard d >= 2 else { throw ValidationError("--plot needs a latent space of at least 2 dimensions; \(file.checkpoint) has \(d)") }
             let dataset = DatasetName(rawValue: run.settings.dataset)
             try ScatterPlot(xs: (0..<n).map { Double(z[$0 * d]) }, ys: (0..<n).map { Double(z[$0 * d + 1]) },
                             labels: test.labels.prefix(n).map(Int.init), classNames: dataset?.classNames,
@@ -72,7 +75,7 @@ struct Eval: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        try compute.apply()
+        compute.apply()
         let run = try file.load()
         let test = try data.load(run.settings.dataset).test
         let metrics = TrainingRun.evaluate(run.model, modelType: run.modelType, on: test, seed: run.settings.seed)

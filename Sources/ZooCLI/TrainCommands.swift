@@ -37,9 +37,12 @@ struct Train: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
-    func run() throws {
-        try compute.apply()
+    /// The model, its hyper-parameters and training settings the flags ask for, checked.
+    private func plan() throws -> (modelType: any GenerativeModel.Type, hyperparametersJSON: String, training: TrainingSettings) {
         let modelType = try ModelRegistry.model(named: model)
+        guard DatasetName(rawValue: dataset) != nil else {
+            throw ZooError("unknown dataset '\(dataset)'; expected one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         var overrides: [String: String] = [:]
         if let latent {
             guard latent >= 1 else { throw ZooError("--latent must be at least 1, got \(latent)") }
@@ -60,6 +63,16 @@ struct Train: ParsableCommand {
         if let lr { training.learningRate = lr }
         try training.validate()
         if let checkpointEvery, checkpointEvery < 1 { throw ZooError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+        return (modelType, try modelType.hyperparametersJSON(overriding: overrides), training)
+    }
+
+    func validate() throws {
+        try usageErrors { _ = try plan() }
+    }
+
+    func run() throws {
+        compute.apply()
+        let (modelType, hyperparametersJSON, training) = try plan()
 
         let path = out ?? "\(modelType.name).h5"
         if FileManager.default.fileExists(atPath: path) && !force {
@@ -67,7 +80,7 @@ struct Train: ParsableCommand {
         }
         try requireWritableFolder(for: path)
         let images = try data.load(dataset, limit: limit)
-        let run = try TrainingRun.start(modelType, hyperparametersJSON: try modelType.hyperparametersJSON(overriding: overrides),
+        let run = try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
                                         settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
         print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
@@ -88,17 +101,21 @@ struct Resume: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
+    func validate() throws {
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
+    }
+
     func run() throws {
-        try compute.apply()
+        compute.apply()
         let run = try file.load()
         if let epochs {
             guard epochs > run.epoch || (epochs == run.epoch && run.stepInEpoch > 0) else {
-                throw ZooError("\(file.checkpoint) has already trained \(plural(run.epoch, "epoch")); pass --epochs N with N > \(run.epoch)")
+                throw ValidationError("\(file.checkpoint) has already trained \(plural(run.epoch, "epoch")); pass --epochs N with N > \(run.epoch)")
             }
             run.settings.epochs = epochs
         }
         if run.isFinished {
-            throw ZooError("\(file.checkpoint) finished its \(plural(run.settings.epochs, "epoch")); pass --epochs N with N > \(run.epoch) to train more")
+            throw ValidationError("\(file.checkpoint) finished its \(plural(run.settings.epochs, "epoch")); pass --epochs N with N > \(run.epoch) to train more")
         }
         let images = try data.load(run.settings.dataset, limit: run.settings.limit)
         print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch")))")

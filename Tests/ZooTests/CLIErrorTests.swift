@@ -6,9 +6,8 @@ import ZooModels
 /// Bad input to the real `zoo` executable: every case must end with a non-zero exit, one line
 /// on stderr that says what is wrong, no crash report, and no file written or changed.
 ///
-/// A few cases are reported by swift-argument-parser itself (values it cannot parse, and
-/// `ValidationError`s thrown by the verbs), which prints its Help/Usage lines after the message;
-/// those pass `usageBlock: true` (see `zooFails`) and are listed in the report as rough edges.
+/// Mistakes in the command line itself are usage errors (exit 64, pointing at the help); the
+/// cases pass `usage: true` (see `zooFails`).
 final class CLIErrorTests: XCTestCase {
     var folder: URL!
 
@@ -25,51 +24,51 @@ final class CLIErrorTests: XCTestCase {
 
     func testUnknownModelListsTheRegisteredOnes() throws {
         try zooFails(["train", "nope", "--out", "x.h5"], in: folder,
-                     mentioning: ["unknown model 'nope'", "registered models: ae, gan, vae"], mustNotExist: ["x.h5"])
+                     mentioning: ["unknown model 'nope'", "registered models: ae, gan, vae"], mustNotExist: ["x.h5"], usage: true)
     }
 
     func testBadTrainingFlagValues() throws {
         try zooFails(["train", "vae", "--epochs", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--epochs must be at least 1, got 0"], mustNotExist: ["x.h5"])
+                     mentioning: ["--epochs must be at least 1, got 0"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--lr=-1", "--out", "x.h5"], in: folder,
-                     mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"])
+                     mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--lr", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"])
+                     mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--batch-size", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--batch-size must be at least 1"], mustNotExist: ["x.h5"])
+                     mentioning: ["--batch-size must be at least 1"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--limit", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--limit must be at least 1"], mustNotExist: ["x.h5"])
+                     mentioning: ["--limit must be at least 1"], mustNotExist: ["x.h5"], usage: true)
         // Parsed by swift-argument-parser: the message names the flag and the value.
         try zooFails(["train", "vae", "--batch-size", "x", "--out", "x.h5"], in: folder,
-                     mentioning: ["'x' is invalid for '--batch-size"], mustNotExist: ["x.h5"], usageBlock: true)
+                     mentioning: ["'x' is invalid for '--batch-size"], mustNotExist: ["x.h5"], usage: true)
         // `--lr -1` (with a space) is read as a missing value followed by an option "-1"; the
         // message names --lr but not the real problem (see the report).
         try zooFails(["train", "vae", "--lr", "-1", "--out", "x.h5"], in: folder,
-                     mentioning: ["--lr"], mustNotExist: ["x.h5"], usageBlock: true)
+                     mentioning: ["--lr"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--checkpoint-every", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--checkpoint-every must be at least 1"], mustNotExist: ["x.h5"], usageBlock: true)
+                     mentioning: ["--checkpoint-every must be at least 1"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--threads", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["x.h5"], usageBlock: true)
+                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["x.h5"], usage: true)
     }
 
     func testBadHyperparameters() throws {
         try zooFails(["train", "vae", "--set", "foo=1", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["unknown hyper-parameter of vae 'foo'", "known: hidden, latent"], mustNotExist: ["x.h5"])
+                     mentioning: ["unknown hyper-parameter of vae 'foo'", "known: hidden, latent"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "hidden=abc", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"])
+                     mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["hyper-parameters of vae are not valid", "latent"], mustNotExist: ["x.h5"])
         try zooFails(["train", "vae", "--latent", "-3", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["--latent must be at least 1, got -3"], mustNotExist: ["x.h5"])
+                     mentioning: ["--latent must be at least 1, got -3"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=-3", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["vae: latent and hidden sizes must be positive"], mustNotExist: ["x.h5"])
         try zooFails(["train", "vae", "--set", "latent", "--out", "x.h5"], in: folder,
-                     mentioning: ["--set expects key=value, got 'latent'"], mustNotExist: ["x.h5"], usageBlock: true)
+                     mentioning: ["--set expects key=value, got 'latent'"], mustNotExist: ["x.h5"], usage: true)
     }
 
     func testUnknownDataset() throws {
         try zooFails(["train", "vae", "--dataset", "nope", "--out", "x.h5"], in: folder,
-                     mentioning: ["unknown dataset 'nope'", "mnist, fashion-mnist"], mustNotExist: ["x.h5"])
+                     mentioning: ["unknown dataset 'nope'", "mnist, fashion-mnist"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--data", folder.appendingPathComponent("no-such-folder").path, "--out", "x.h5"], in: folder,
                      mentioning: ["no-such-folder"], mustNotExist: ["x.h5"])
     }
@@ -109,31 +108,35 @@ final class CLIErrorTests: XCTestCase {
     func testWrongKindOfCheckpoint() throws {
         _ = try vaeCopy()
         try zooFails(["decode", "v.h5", "--manifold", "5", "--out", "m.png"], in: folder,
-                     mentioning: ["--manifold needs a 2-D latent space", "latent size 20"], mustNotExist: ["m.png"])
+                     mentioning: ["--manifold needs a 2-D latent space", "latent size 20"], mustNotExist: ["m.png"], usage: true)
         try zooFails(["decode", "v.h5", "--out", "m.png"], in: folder,
-                     mentioning: ["--z", "--manifold"], mustNotExist: ["m.png"], usageBlock: true)
+                     mentioning: ["--z", "--manifold"], mustNotExist: ["m.png"], usage: true)
+        try zooFails(["decode", "v.h5", "--z", "1,2", "--manifold", "5", "--out", "m.png"], in: folder,
+                     mentioning: ["either --z or --manifold"], mustNotExist: ["m.png"], usage: true)
         try zooFails(["decode", "v.h5", "--z", "a,b", "--out", "m.png"], in: folder,
-                     mentioning: ["is not a list of numbers"], mustNotExist: ["m.png"], usageBlock: true)
+                     mentioning: ["is not a list of numbers"], mustNotExist: ["m.png"], usage: true)
     }
 
     func testResumeOfAFinishedRun() throws {
         let checkpoint = try vaeCopy()
         let before = try Data(contentsOf: checkpoint)
-        try zooFails(["resume", "v.h5"], in: folder, mentioning: ["v.h5 finished its 1 epoch", "--epochs N with N > 1"])
-        try zooFails(["resume", "v.h5", "--epochs", "1"], in: folder, mentioning: ["v.h5 has already trained 1 epoch"])
+        try zooFails(["resume", "v.h5"], in: folder, mentioning: ["v.h5 finished its 1 epoch", "--epochs N with N > 1"], usage: true)
+        try zooFails(["resume", "v.h5", "--epochs", "1"], in: folder, mentioning: ["v.h5 has already trained 1 epoch"], usage: true)
         XCTAssertEqual(try Data(contentsOf: checkpoint), before, "a refused resume changed the checkpoint")
     }
 
     func testBadCountsAndThreadsOnServingVerbs() throws {
         _ = try vaeCopy()
         try zooFails(["sample", "v.h5", "--threads", "0", "--out", "s.png"], in: folder,
-                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["s.png"], usageBlock: true)
+                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["sample", "v.h5", "-n", "0", "--out", "s.png"], in: folder,
-                     mentioning: ["-n must be at least 1"], mustNotExist: ["s.png"], usageBlock: true)
-        try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1, got 0"], usageBlock: true)
+                     mentioning: ["-n must be at least 1"], mustNotExist: ["s.png"], usage: true)
+        try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1, got 0"], usage: true)
+        try zooFails(["resume", "v.h5", "--epochs", "2", "--checkpoint-every", "0"], in: folder,
+                     mentioning: ["--checkpoint-every must be at least 1, got 0"], usage: true)
         try zooFails(["sample", "v.h5", "--out", "no-such-folder/s.png"], in: folder,
                      mentioning: ["cannot write PNG to no-such-folder/s.png"], mustNotExist: ["no-such-folder"])
-        try zooFails(["frobnicate"], in: folder, mentioning: ["frobnicate"], usageBlock: true)
-        try zooFails(["sample"], in: folder, mentioning: ["<checkpoint>"], usageBlock: true)
+        try zooFails(["frobnicate"], in: folder, mentioning: ["frobnicate"], usage: true)
+        try zooFails(["sample"], in: folder, mentioning: ["<checkpoint>"], usage: true)
     }
 }

@@ -136,9 +136,9 @@ final class CLIVerbTests: XCTestCase {
         assertSamePicture(two.cell(row: 0, column: 0), one.pixels, "decoding one vector alone or in a batch")
 
         try zooFails(["decode", checkpoint, "--z", "1,2,3", "--out", "bad.png"], in: folder,
-                     mentioning: ["latent vector 1 has 3 values", "expects 20"], mustNotExist: ["bad.png"])
+                     mentioning: ["latent vector 1 has 3 values", "expects 20"], mustNotExist: ["bad.png"], usage: true)
         try zooFails(["decode", checkpoint, "--z", zero, "--z", zero + ",1", "--out", "bad.png"], in: folder,
-                     mentioning: ["latent vector 2 has 21 values", "expects 20"], mustNotExist: ["bad.png"])
+                     mentioning: ["latent vector 2 has 21 values", "expects 20"], mustNotExist: ["bad.png"], usage: true)
     }
 
     // MARK: reconstruct
