@@ -82,7 +82,7 @@ struct Train: ParsableCommand {
         let images = try data.load(dataset, limit: limit)
         let run = try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
                                         settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
-        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), \(plural(ComputeThreads.count, "thread")))")
+        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
     }
