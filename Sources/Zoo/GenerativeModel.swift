@@ -67,11 +67,14 @@ extension GenerativeModel {
 }
 
 /// The pixel range a model trains on.
-public enum PixelRange: String, Codable, Sendable {
+public enum PixelRange: String, Codable, Sendable, CustomStringConvertible {
     /// [0, 1]: pixel / 255.
     case unit
     /// [-1, 1]: pixel / 127.5 - 1.
     case symmetric
 
     public var bounds: ClosedRange<Float> { self == .unit ? 0...1 : -1...1 }
+
+    /// "[0, 1]" or "[-1, 1]", as people write intervals.
+    public var description: String { self == .unit ? "[0, 1]" : "[-1, 1]" }
 }

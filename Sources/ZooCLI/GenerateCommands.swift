@@ -127,6 +127,6 @@ struct Reconstruct: ParsableCommand {
         let rows = sheet.count / pixels
         let mse = ((reconstructed - images) * (reconstructed - images)).sum() / Float(images.count)
         try Output.writeGrid(Tensor(shape: [rows, pixels], sheet), rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: width, to: out)
-        print("reconstruction mse \(Output.format(Double(mse))) over \(n) test images (pixels in \(run.modelType.pixelRange.bounds))")
+        print("reconstruction mse \(Output.format(Double(mse))) over \(n) test images (pixels in \(run.modelType.pixelRange))")
     }
 }

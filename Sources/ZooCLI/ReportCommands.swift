@@ -108,7 +108,7 @@ struct List: ParsableCommand {
             let t = model.defaultTraining
             print("\(model.name.padding(toLength: 5, withPad: " ", startingAt: 0)) \(model.summary)")
             print("      hyper-parameters \(model.defaultHyperparametersJSON)")
-            print("      training         epochs \(t.epochs), batch \(t.batchSize), lr \(t.learningRate), betas (\(t.beta1), \(t.beta2)), pixels in \(model.pixelRange.bounds)")
+            print("      training         epochs \(t.epochs), batch \(t.batchSize), lr \(t.learningRate), betas (\(t.beta1), \(t.beta2)), pixels in \(model.pixelRange)")
             print("      encode           \(model.encodeDescription)")
         }
         print("\nverbs for every model: \(verbs.joined(separator: ", "))")
