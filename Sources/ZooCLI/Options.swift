@@ -26,12 +26,17 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Folder with the dataset's IDX files (default: $ZOO_DATA, the embedded MNIST, /usr/share/datasets).")
     var data: String?
 
-    /// Train and test images of `name`, the training set cut to `limit` images if given.
-    func load(_ name: String, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
+    /// The dataset called `name`, or an error listing the known ones.
+    static func dataset(named name: String) throws -> DatasetName {
         guard let dataset = DatasetName(rawValue: name) else {
             throw ZooError("unknown dataset '\(name)'; expected one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let loaded = try ImageDataset.load(dataset, dataDirectory: data)
+        return dataset
+    }
+
+    /// Train and test images of `name`, the training set cut to `limit` images if given.
+    func load(_ name: String, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
+        let loaded = try ImageDataset.load(try Self.dataset(named: name), dataDirectory: data)
         let train = ImageSet(loaded, .train), test = ImageSet(loaded, .test)
         return (limit.map { train.prefix($0) } ?? train, test)
     }

@@ -40,9 +40,7 @@ struct Train: ParsableCommand {
     /// The model, its hyper-parameters and training settings the flags ask for, checked.
     private func plan() throws -> (modelType: any GenerativeModel.Type, hyperparametersJSON: String, training: TrainingSettings) {
         let modelType = try ModelRegistry.model(named: model)
-        guard DatasetName(rawValue: dataset) != nil else {
-            throw ZooError("unknown dataset '\(dataset)'; expected one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        _ = try DataOptions.dataset(named: dataset)
         var overrides: [String: String] = [:]
         if let latent {
             guard latent >= 1 else { throw ZooError("--latent must be at least 1, got \(latent)") }
