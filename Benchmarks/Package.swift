@@ -12,7 +12,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(path: "..")],
     targets: [
+        // The machine's FMA peak: the ceiling under every GEMM, to judge the speed targets by.
+        .target(name: "CPeak"),
         .executableTarget(name: "zoo-bench", dependencies: [
+            "CPeak",
             .product(name: "Zoo", package: zoo),
             .product(name: "ZooModels", package: zoo),
         ]),

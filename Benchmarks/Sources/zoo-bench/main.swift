@@ -1,3 +1,4 @@
+import CPeak
 import Foundation
 import ZooModels
 
@@ -5,11 +6,16 @@ import ZooModels
 //   zoo-bench train MODEL EPOCHS BATCH THREADS   seconds per epoch (data preloaded as bytes)
 //   zoo-bench gemm MODEL BATCH THREADS           the GEMM limit: a step's own GEMMs replayed alone
 //   zoo-bench sample MODEL COUNT THREADS         in-process generation time of COUNT images
+//   zoo-bench peak THREADS                       the CPU's FMA peak, GFLOP/s: no GEMM beats it
 
 ModelRegistry.register(builtinModels)
 let arguments = CommandLine.arguments
+if arguments.count == 3, arguments[1] == "peak", let threads = Int(arguments[2]) {
+    print(#"{"threads":\#(threads),"fma_peak_gflops":\#(zoo_fma_peak_gflops(Int32(threads), 0.5))}"#)
+    exit(0)
+}
 guard arguments.count == 6 || arguments.count == 5 else {
-    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS\n".utf8))
+    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS\n".utf8))
     exit(2)
 }
 let mode = arguments[1], modelType = try ModelRegistry.model(named: arguments[2])
@@ -104,7 +110,8 @@ case "sample":
         _ = model.sample(numbers[0], generator: &generator)
         times.append(now() - start)
     }
-    emit(["model": modelType.name, "threads": numbers[1], "count": numbers[0], "sample_ms": median(times) * 1000])
+    let flops = GEMM.shapes { _ = model.sample(numbers[0], generator: &generator) }.reduce(0) { $0 + $1.flops }
+    emit(["model": modelType.name, "threads": numbers[1], "count": numbers[0], "sample_ms": median(times) * 1000, "gflop": flops / 1e9])
 
 case "phases":
     // Where an AE-shaped step's time goes: forward, backward, optimizer.
