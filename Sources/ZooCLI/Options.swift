@@ -17,8 +17,8 @@ struct ComputeOptions: ParsableArguments {
 
 /// Runs checks of command-line values that live in the library (which throws `ZooError`) and
 /// reports their failures as the usage errors they are: exit 64, with a pointer to the help.
-func usageErrors(_ check: () throws -> Void) throws {
-    do { try check() } catch let error as ZooError { throw ValidationError(error.description) }
+func usageErrors<Result>(_ check: () throws -> Result) throws -> Result {
+    do { return try check() } catch let error as ZooError { throw ValidationError(error.description) }
 }
 
 /// Where datasets come from.

@@ -78,8 +78,12 @@ struct Train: ParsableCommand {
         }
         try requireWritableFolder(for: path)
         let images = try data.load(dataset, limit: limit)
-        let run = try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
-                                        settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
+        // The flags are checked; what still fails here is the model plugin refusing its
+        // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
+        let run = try usageErrors {
+            try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
+                                  settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
+        }
         print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)

@@ -57,11 +57,11 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["train", "vae", "--set", "hidden=abc", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["hyper-parameters of vae are not valid", "latent"], mustNotExist: ["x.h5"])
+                     mentioning: ["hyper-parameters of vae are not valid", "latent"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--latent", "-3", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["--latent must be at least 1, got -3"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=-3", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["vae: latent and hidden sizes must be positive"], mustNotExist: ["x.h5"])
+                     mentioning: ["vae: latent and hidden sizes must be positive"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent", "--out", "x.h5"], in: folder,
                      mentioning: ["--set expects key=value, got 'latent'"], mustNotExist: ["x.h5"], usage: true)
     }
