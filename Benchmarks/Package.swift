@@ -12,10 +12,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(path: "..")],
     targets: [
-        // The machine's FMA peak: the ceiling under every GEMM, to judge the speed targets by.
-        .target(name: "CPeak"),
+        // The C side: the machine's FMA peak (the ceiling under every GEMM) and plain dnnl_sgemm.
+        .target(name: "CBench", linkerSettings: [.linkedLibrary("dnnl")]),
         .executableTarget(name: "zoo-bench", dependencies: [
-            "CPeak",
+            "CBench",
             .product(name: "Zoo", package: zoo),
             .product(name: "ZooModels", package: zoo),
         ]),

@@ -1,4 +1,4 @@
-#include "peak.h"
+#include "bench.h"
 #include <immintrin.h>
 #include <pthread.h>
 #include <time.h>
