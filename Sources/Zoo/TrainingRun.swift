@@ -124,8 +124,8 @@ public final class TrainingRun {
 
     /// Images per forward pass when evaluating or summarising a data set. Their buffers stay in
     /// the tensor pool next to training's, so this bounds what evaluation adds to a training
-    /// process's memory (the GAN's 2n-image passes at 1000 added 44 MB); 250 divides MNIST's
-    /// 60,000 and 10,000, so no odd-sized last batch adds more.
+    /// process's memory (at 1000 it added 44 MB to the GAN's); 250 divides MNIST's 60,000 and
+    /// 10,000, so no odd-sized last batch adds more.
     static let evaluationBatchSize = 250
 
     /// Test-set metrics, averaged per image. Uses its own fixed noise so evaluating never moves

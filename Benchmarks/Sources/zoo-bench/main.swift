@@ -4,7 +4,8 @@ import ZooModels
 
 // zoo-bench: one measurement per process, printed as one JSON line for ./run to collect.
 //   zoo-bench train MODEL EPOCHS BATCH THREADS   seconds per epoch (data preloaded as bytes)
-//   zoo-bench gemm MODEL BATCH THREADS           the GEMM limit: a step's own GEMMs replayed alone
+//   zoo-bench gemm MODEL BATCH THREADS           the GEMM limit: a step's own GEMMs replayed alone,
+//                                                through plain dnnl_sgemm and through zoo's GEMM
 //   zoo-bench sample MODEL COUNT THREADS         in-process generation time of COUNT images
 //   zoo-bench peak THREADS                       the CPU's FMA peak, GFLOP/s: no GEMM beats it
 
