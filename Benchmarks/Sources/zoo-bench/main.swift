@@ -34,6 +34,16 @@ func peakMemoryMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 func now() -> Double { Date().timeIntervalSinceReferenceDate }
+/// Seconds per call of `body`: after 20 warm-up calls, the median of 15 timings of 10 calls each.
+func secondsPerCall(_ body: () -> Void) -> Double {
+    for _ in 0..<20 { body() }
+    let times = (0..<15).map { _ in
+        let start = now()
+        for _ in 0..<10 { body() }
+        return (now() - start) / 10
+    }
+    return median(times)
+}
 
 let mnist = try ImageDataset.load(.mnist)
 let train = ImageSet(mnist, .train), test = ImageSet(mnist, .test)
@@ -75,14 +85,7 @@ case "gemm":
             GEMM.accumulate(operands[i].0, operands[i].1, transposeA: s.transposeA, transposeB: s.transposeB, into: &outputs[i], beta: 0)
         }
     }
-    for _ in 0..<20 { replay() }
-    var times: [Double] = []
-    for _ in 0..<15 {
-        let start = now()
-        for _ in 0..<10 { replay() }
-        times.append((now() - start) / 10)
-    }
-    let perStep = median(times)
+    let perStep = secondsPerCall(replay)
     // The same products through plain dnnl_sgemm, as the speed issue defines the limit. zoo's
     // own GEMM (above) is faster where it uses oneDNN's matmul primitives instead.
     func replaySgemm() {
@@ -98,14 +101,7 @@ case "gemm":
             }
         }
     }
-    for _ in 0..<20 { replaySgemm() }
-    var sgemmTimes: [Double] = []
-    for _ in 0..<15 {
-        let start = now()
-        for _ in 0..<10 { replaySgemm() }
-        sgemmTimes.append((now() - start) / 10)
-    }
-    let sgemmPerStep = median(sgemmTimes)
+    let sgemmPerStep = secondsPerCall(replaySgemm)
     if ProcessInfo.processInfo.environment["ZOO_BENCH_VERBOSE"] != nil {
         for (i, s) in shapes.enumerated() {
             var samples: [Double] = []
