@@ -43,10 +43,10 @@ public class SlotOptimizer {
     public func load(state: [String: Tensor]) throws {
         var newSlots = slots, newSteps = steps
         for (i, p) in parameters.enumerated() {
-            guard let step = state["\(p.name).step"], step.count == 1, step.scalar >= 0, step.scalar == step.scalar.rounded() else {
+            guard let step = state["\(p.name).step"], step.count == 1, step.scalar >= 0, let count = Int(exactly: step.scalar) else {
                 throw OptimizerStateError(description: "optimizer state: missing or invalid \(p.name).step")
             }
-            newSteps[i] = Int(step.scalar)
+            newSteps[i] = count
             for (slot, name) in slotNames.enumerated() {
                 guard let tensor = state["\(p.name).\(name)"] else {
                     throw OptimizerStateError(description: "optimizer state: missing \(p.name).\(name)")

@@ -107,6 +107,13 @@ final class CheckpointValidationTests: CheckpointTestCase {
                       ["/weights/", "has shape", "expected"])
         expectRefused(try variant("bad-training") { $0.attributes["/"]!["training"] = .string(#"{"epochs":"many"}"#) },
                       ["training settings are not valid"])
+        // Settings that decode but could not train: named by their JSON keys, not as flags.
+        let settings = #"{"epochs":2,"beta1":0.9,"beta2":0.999,"learningRate":0.001,"seed":0,"dataset":"mnist""#
+        expectRefused(try variant("zero-batch") { $0.attributes["/"]!["training"] = .string(settings + #","batchSize":0}"#) },
+                      ["training settings are not valid: batchSize must be between 1 and 16777216, got 0"])
+        expectRefused(try variant("negative-limit") {
+            $0.attributes["/"]!["training"] = .string(settings + #","batchSize":128,"limit":-1}"#)
+        }, ["training settings are not valid: limit must be at least 1, got -1"])
         expectRefused(try variant("bad-rows") { $0.attributes["/"]!["image_rows"] = .int64(0) }, ["image size 0x28"])
         // Root attributes are named "/@name", with no space.
         let noColumns = try variant("no-columns") { $0.attributes["/"]!["image_columns"] = nil }
@@ -184,7 +191,15 @@ final class CheckpointValidationTests: CheckpointTestCase {
         expectRefused(try variant("negative-epoch") { $0.attributes["/training_state"]!["epoch"] = .int64(-1) }, ["negative counters"])
         expectRefused(try variant("negative-step") {
             $0.datasets["/optimizer/optimizer/encoder.0.bias/step"] = .init(values: .int64([-3]), shape: [])
-        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one non-negative integer"])
+        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 16777216"])
+        expectRefused(try variant("huge-step") {
+            $0.datasets["/optimizer/optimizer/encoder.0.bias/step"] = .init(values: .int64([.max]), shape: [])
+        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 16777216"])
+        expectRefused(try variant("nan-partial-seconds") { $0.attributes["/training_state"]!["partial_seconds"] = .double(.nan) },
+                      ["training_state: partial_seconds is nan, expected a number of seconds"])
+        expectRefused(try variant("infinite-history-seconds") {
+            $0.datasets["/history/seconds"] = .init(values: .float64([.infinity]), shape: [1])
+        }, ["history/seconds holds inf, expected numbers of seconds"])
         expectRefused(try variant("dead-rng") {
             $0.datasets["/training_state/model_rng"] = .init(values: .uint64([0, 0, 0, 0]), shape: [4])
         }, ["training_state: random generator state is not four non-zero words"])

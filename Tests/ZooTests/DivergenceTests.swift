@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import ZooModels
 
@@ -32,5 +33,25 @@ final class DivergenceTests: XCTestCase {
         let kept = try CheckpointReader.load(path)
         XCTAssertEqual(kept.epoch, 1)
         for (a, b) in zip(good, kept.model.namedParameters.map(\.parameter.value)) { XCTAssertTrue(a.isIdentical(to: b)) }
+    }
+
+    /// An Adam moment that overflowed leaves the weights finite (the update becomes 0), but the
+    /// reader refuses such a file: the writer must refuse it too and keep the last good one.
+    func testNonFiniteOptimizerStateIsNeverSaved() throws {
+        let folder = try ZooTestSupport.temporaryDirectory(self, "zoo-diverge-moment")
+        let path = folder.appendingPathComponent("ae.h5").path
+        let run = try CheckpointFixtures.trained("ae", epochs: 1, limit: 128)
+        try CheckpointWriter.save(run, to: path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+
+        let (_, optimizer) = run.optimizers[0]
+        var state = optimizer.state
+        let key = "encoder.2.weight.exp_avg_sq"
+        state[key] = Tensor(shape: state[key]!.shape, repeating: .infinity)
+        try optimizer.load(state: state)
+        XCTAssertThrowsError(try CheckpointWriter.save(run, to: path)) { error in
+            XCTAssertEqual("\(error)", "not saving: optimizer/optimizer/encoder.2.weight/exp_avg_sq contains NaN or infinite values (training diverged; try a lower --lr)")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)
     }
 }

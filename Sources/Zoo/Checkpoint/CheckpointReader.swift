@@ -44,6 +44,7 @@ public enum CheckpointReader {
         } catch {
             throw ZooError("\(name): training settings are not valid: \(JSONText.describe(error))")
         }
+        do { try settings.validate(namedAsFlags: false) } catch { throw ZooError("\(name): training settings are not valid: \(error)") }
         let rows = Int(try root.attributes.int64(A.imageRows)), columns = Int(try root.attributes.int64(A.imageColumns))
         guard rows > 0, columns > 0, rows <= 4096, columns <= 4096 else { throw ZooError("\(name): image size \(rows)x\(columns) is not valid") }
 
@@ -94,6 +95,9 @@ public enum CheckpointReader {
         guard run.epoch >= 0, run.stepInEpoch >= 0, run.globalStep >= 0, run.partialImages >= 0 else {
             throw ZooError("\(name): training_state has negative counters")
         }
+        guard isDuration(run.partialSeconds) else {
+            throw ZooError("\(name): training_state: \(T.partialSeconds) is \(run.partialSeconds), expected a number of seconds")
+        }
         let sums = try state.openGroup(T.partialLossSums)
         for key in try sums.datasetNames() { run.partialLossSums[key] = try sums.read(key, as: Double.self).values.first ?? 0 }
         run.history = try readHistory(try root.openGroup(CheckpointLayout.history), file: name)
@@ -117,8 +121,9 @@ public enum CheckpointReader {
                     let slot = CheckpointWriter.splitSlot(key).slot
                     if CheckpointLayout.integerSlots.contains(slot) {
                         let step = try parameterGroup.read(slot, as: Int64.self)
-                        guard step.values.count == 1, step.values[0] >= 0 else {
-                            throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one non-negative integer")
+                        // Optimizers keep their step count in a float tensor, exact up to 2^24.
+                        guard step.values.count == 1, (0...(1 << 24)).contains(step.values[0]) else {
+                            throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one integer from 0 to \(1 << 24)")
                         }
                         state[key] = Tensor(Float(step.values[0]))
                     } else {
@@ -145,6 +150,7 @@ public enum CheckpointReader {
             return result
         }
         guard seconds.count == epochs.count else { throw ZooError("\(file): history/seconds has \(seconds.count) entries for \(epochs.count) epochs") }
+        if let bad = seconds.first(where: { !isDuration($0) }) { throw ZooError("\(file): history/seconds holds \(bad), expected numbers of seconds") }
         let losses = try columns(H.losses), metrics = try columns(H.metrics)
         return epochs.indices.map { i in
             EpochRecord(epoch: Int(epochs[i]), losses: losses.compactMapValues { $0[i].isNaN ? nil : $0[i] },
@@ -180,6 +186,9 @@ public enum CheckpointReader {
         guard tensor.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
         return tensor
     }
+
+    /// A time a run could have taken: finite, not negative, and under a century.
+    private static func isDuration(_ seconds: Double) -> Bool { (0...3.2e9).contains(seconds) }
 
     /// The root's `format` attribute; nil when there is none or it is not a string (some other
     /// HDF5 file). A damaged file is reported as such, not as a foreign one.

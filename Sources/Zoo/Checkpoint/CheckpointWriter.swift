@@ -30,13 +30,7 @@ public enum CheckpointWriter {
         try root.attributes.set(A.imageColumns, Int64(run.imageColumns))
 
         let weights = try root.createGroup(CheckpointLayout.weights)
-        for (name, parameter) in run.model.namedParameters {
-            // A diverged update must never replace the last good checkpoint.
-            guard parameter.value.isFinite else {
-                throw ZooError("not saving \(name): weights/\(name) contains NaN or infinite values (training diverged; try a lower --lr)")
-            }
-            try write(parameter.value, name, in: weights)
-        }
+        for (name, parameter) in run.model.namedParameters { try write(parameter.value, name, in: weights) }
 
         // Every dictionary is written in key order: the same run gives the same file layout
         // in every process (Swift seeds its dictionary order per process).
@@ -90,7 +84,14 @@ public enum CheckpointWriter {
         return tensors.reduce(64 << 10) { $0 + 4 * $1.count + 4 } + run.history.count * 256
     }
 
+    /// Writes a float tensor. A diverged update (a NaN or infinity in the weights, the
+    /// optimizer's moments or the model's state) must never replace the last good checkpoint,
+    /// and the reader would refuse the file anyway.
     private static func write(_ tensor: Tensor, _ name: String, in group: HDF5Group) throws {
+        guard tensor.isFinite else {
+            let path = group.path == "/" ? name : "\(group.path.dropFirst())/\(name)"
+            throw ZooError("not saving: \(path) contains NaN or infinite values (training diverged; try a lower --lr)")
+        }
         _ = try tensor.withUnsafeBufferPointer { try group.write(name, $0, shape: tensor.shape) }
     }
 
