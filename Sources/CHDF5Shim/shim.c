@@ -14,7 +14,6 @@ void zoo_h5_prepare(void) {
 }
 
 unsigned zoo_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
-unsigned zoo_h5f_acc_excl(void) { return H5F_ACC_EXCL; }
 unsigned zoo_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 unsigned zoo_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 H5F_libver_t zoo_h5f_libver_latest(void) { return H5F_LIBVER_LATEST; }
@@ -22,15 +21,11 @@ unsigned zoo_h5f_obj_all_local(void) { return H5F_OBJ_ALL | H5F_OBJ_LOCAL; }
 
 hid_t zoo_h5p_default(void) { return H5P_DEFAULT; }
 hid_t zoo_h5s_all(void) { return H5S_ALL; }
-hid_t zoo_h5e_default(void) { return H5E_DEFAULT; }
 
 hid_t zoo_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 hid_t zoo_h5p_file_create(void) { return H5P_FILE_CREATE; }
 hid_t zoo_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
-hid_t zoo_h5p_dataset_xfer(void) { return H5P_DATASET_XFER; }
 hid_t zoo_h5p_group_create(void) { return H5P_GROUP_CREATE; }
-hid_t zoo_h5p_link_create(void) { return H5P_LINK_CREATE; }
-hid_t zoo_h5p_attribute_create(void) { return H5P_ATTRIBUTE_CREATE; }
 
 hid_t zoo_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 hid_t zoo_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }

@@ -43,7 +43,7 @@ UNARY(log, GRAIN_MATH, zoo_logf(a[i]))
 UNARY(sigmoid, GRAIN_MATH, zoo_sigmoidf(a[i]))
 UNARY(tanh, GRAIN_MATH, zoo_tanhf(a[i]))
 UNARY(softplus, GRAIN_MATH, zoo_softplusf(a[i]))
-UNARY(relu, GRAIN_SIMPLE, a[i] > 0.0f ? a[i] : 0.0f)
+UNARY(relu, GRAIN_SIMPLE, a[i] <= 0.0f ? 0.0f : a[i])   // a NaN passes, as in PyTorch
 ELEMENTWISE(leaky_relu, GRAIN_SIMPLE, (const float *x, float *y, long n, float slope), out[i] = a[i] > 0.0f ? a[i] : a[i] * s,
             .a = x, .out = y, .s = slope)
 
@@ -66,8 +66,6 @@ BINARY(mul, a[i] * b[i])
 BINARY(div, a[i] / b[i])
 ELEMENTWISE(affine, GRAIN_SIMPLE, (const float *x, float scale, float offset, float *y, long n), out[i] = a[i] * s + t,
             .a = x, .out = y, .s = scale, .t = offset)
-ELEMENTWISE(add_scaled, GRAIN_SIMPLE, (const float *x, const float *y, float scale, float *z, long n), out[i] = a[i] + b[i] * s,
-            .a = x, .b = y, .out = z, .s = scale)
 
 ZOO_VECTORIZED void zoo_bytes_to_floats(const unsigned char *bytes, float scale, float offset, float *out, long n) {
     for (long i = 0; i < n; i++) out[i] = (float)bytes[i] * scale + offset;

@@ -65,7 +65,7 @@ double zoo_squared_error(const float *a, const float *b, long n) { return chunke
 
 // PyTorch's BCELoss clamps each log at -100 so p = 0 or 1 gives a finite loss.
 static inline float bce_term(float p, float y) {
-    return -(y * fmaxf(zoo_logf(p), -100.0f) + (1.0f - y) * fmaxf(zoo_logf(1.0f - p), -100.0f));
+    return -(y * zoo_at_least(zoo_logf(p), -100.0f) + (1.0f - y) * zoo_at_least(zoo_logf(1.0f - p), -100.0f));
 }
 RANGE_SUM(bce_range, bce_term(a[i], b[i]))
 double zoo_bce(const float *p, const float *y, long n) { return chunked_sum(p, y, n, bce_range); }

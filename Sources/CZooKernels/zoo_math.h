@@ -1,4 +1,5 @@
 // Branch-free float32 exp, log and tanh (Cephes polynomials) that the compiler can vectorize.
+// A NaN in gives a NaN out, as in libm: a diverged model must show in its loss.
 #pragma once
 #include <stdint.h>
 #include <string.h>
@@ -7,8 +8,8 @@
 static inline float zoo_bits_to_float(int32_t i) { float f; memcpy(&f, &i, 4); return f; }
 static inline int32_t zoo_float_to_bits(float f) { int32_t i; memcpy(&i, &f, 4); return i; }
 
-static inline float zoo_expf(float x) {
-    x = fminf(fmaxf(x, -87.33654f), 88.37626f);
+static inline float zoo_expf(float input) {
+    float x = fminf(fmaxf(input, -87.33654f), 88.37626f);   // fmaxf/fminf drop a NaN...
     float n = floorf(x * 1.44269504088896341f + 0.5f);
     float r = x - n * 0.693359375f + n * 2.12194440e-4f;
     float y = 1.9875691500e-4f;
@@ -18,10 +19,11 @@ static inline float zoo_expf(float x) {
     y = y * r + 1.6666665459e-1f;
     y = y * r + 5.0000001201e-1f;
     y = y * r * r + r + 1.0f;
-    return y * zoo_bits_to_float(((int32_t)n + 127) << 23);
+    float result = y * zoo_bits_to_float(((int32_t)n + 127) << 23);
+    return input == input ? result : input;                   // ...so put it back
 }
 
-// Natural log for x > 0; -inf for x <= 0 (callers clamp, as PyTorch's BCE does at -100).
+// Natural log: -inf at 0 (callers clamp, as PyTorch's BCE does at -100), NaN below 0.
 static inline float zoo_logf(float x) {
     int32_t bits = zoo_float_to_bits(x);
     float e = (float)(((bits >> 23) & 0xff) - 126);
@@ -43,8 +45,12 @@ static inline float zoo_logf(float x) {
     y += e * -2.12194440e-4f;
     y += -0.5f * z;
     float r = m + y + e * 0.693359375f;
-    return x > 0.0f ? r : -INFINITY;
+    if (x == INFINITY) r = INFINITY;   // its bits read as 2^128, a finite log
+    return x > 0.0f ? r : (x == 0.0f ? -INFINITY : NAN);
 }
+
+// max(x, low) that keeps a NaN (fmaxf would return low).
+static inline float zoo_at_least(float x, float low) { return x < low ? low : x; }
 
 static inline float zoo_sigmoidf(float x) { return 1.0f / (1.0f + zoo_expf(-x)); }
 

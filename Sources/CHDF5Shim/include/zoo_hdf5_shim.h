@@ -23,7 +23,6 @@ void zoo_h5_prepare(void);
 
 // File access flags for H5Fcreate / H5Fopen.
 unsigned zoo_h5f_acc_trunc(void);
-unsigned zoo_h5f_acc_excl(void);
 unsigned zoo_h5f_acc_rdonly(void);
 unsigned zoo_h5f_acc_rdwr(void);
 /// H5F_LIBVER_LATEST is an alias macro whose value changes between library versions.
@@ -32,16 +31,12 @@ H5F_libver_t zoo_h5f_libver_latest(void);
 // Special identifiers.
 hid_t zoo_h5p_default(void);
 hid_t zoo_h5s_all(void);
-hid_t zoo_h5e_default(void);
 
 // Property list classes for H5Pcreate.
 hid_t zoo_h5p_file_access(void);
 hid_t zoo_h5p_file_create(void);
 hid_t zoo_h5p_dataset_create(void);
-hid_t zoo_h5p_dataset_xfer(void);
 hid_t zoo_h5p_group_create(void);
-hid_t zoo_h5p_link_create(void);
-hid_t zoo_h5p_attribute_create(void);
 
 // Memory (native) types.
 hid_t zoo_h5t_native_float(void);

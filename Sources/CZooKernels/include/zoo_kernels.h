@@ -47,8 +47,6 @@ void zoo_mul(const float *a, const float *b, float *c, long n);
 void zoo_div(const float *a, const float *b, float *c, long n);
 // c = a * s + t
 void zoo_affine(const float *a, float s, float t, float *c, long n);
-// c = a + b * s
-void zoo_add_scaled(const float *a, const float *b, float s, float *c, long n);
 
 // Reductions, in a fixed order so results do not depend on the thread count.
 double zoo_sum(const float *x, long n);
