@@ -72,6 +72,9 @@ public final class TrainingRun {
     public func trainEpoch(train: ImageSet, test: ImageSet, checkpointEvery: Int? = nil,
                            progress: (TrainingProgress) -> Void = { _ in },
                            checkpoint: (TrainingRun) throws -> Void = { _ in }) throws -> EpochRecord {
+        for set in [train, test] where set.imageSize != imageRows * imageColumns {
+            throw ZooError("images of \(set.rows)x\(set.columns) pixels for a \(modelType.name) built for \(imageRows)x\(imageColumns)")
+        }
         var shuffler = dataGenerator
         let batches = train.batches(size: settings.batchSize, order: shuffler.permutation(train.count), range: modelType.pixelRange)
         let optimizerList = optimizers.map(\.optimizer)

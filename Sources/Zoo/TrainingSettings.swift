@@ -27,12 +27,20 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         Adam(parameters: parameters, learningRate: learningRate, betas: (beta1, beta2))
     }
 
-    /// Checks the values a user can get wrong on the command line.
-    public func validate() throws {
-        if epochs < 1 { throw ZooError("--epochs must be at least 1, got \(epochs)") }
-        if batchSize < 1 { throw ZooError("--batch-size must be at least 1, got \(batchSize)") }
-        if !(learningRate > 0) || !learningRate.isFinite { throw ZooError("--lr must be a positive number, got \(learningRate)") }
-        if let limit, limit < 1 { throw ZooError("--limit must be at least 1, got \(limit)") }
+    /// The largest batch: far above any data set's size, and small enough that no index
+    /// arithmetic on it can overflow.
+    public static let maximumBatchSize = 1 << 24
+
+    /// Checks the values a user can get wrong, naming each as its flag (`--batch-size`) or, for
+    /// settings read from a checkpoint, as its JSON key (`batchSize`).
+    public func validate(namedAsFlags: Bool = true) throws {
+        func name(_ flag: String, _ key: String) -> String { namedAsFlags ? flag : key }
+        if epochs < 1 { throw ZooError("\(name("--epochs", "epochs")) must be at least 1, got \(epochs)") }
+        if !(1...Self.maximumBatchSize).contains(batchSize) {
+            throw ZooError("\(name("--batch-size", "batchSize")) must be between 1 and \(Self.maximumBatchSize), got \(batchSize)")
+        }
+        if !(learningRate > 0) || !learningRate.isFinite { throw ZooError("\(name("--lr", "learningRate")) must be a positive number, got \(learningRate)") }
+        if let limit, limit < 1 { throw ZooError("\(name("--limit", "limit")) must be at least 1, got \(limit)") }
         if !(0..<1).contains(beta1) || !(0..<1).contains(beta2) { throw ZooError("Adam betas must be in [0, 1), got \(beta1), \(beta2)") }
     }
 }

@@ -109,7 +109,7 @@ struct Reconstruct: ParsableCommand {
     func run() throws {
         compute.apply()
         let run = try file.load()
-        let test = try data.load(run.settings.dataset).test
+        let test = try data.load(for: run).test
         let images = test.tensor(0..<min(count, test.count), range: run.modelType.pixelRange)
         let reconstructed = run.model.reconstruct(images)
         let n = images.shape[0], pixels = images.shape[1], width = min(8, n)

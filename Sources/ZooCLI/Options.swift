@@ -7,7 +7,9 @@ struct ComputeOptions: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, !(1...ComputeThreads.maximum).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(ComputeThreads.maximum), got \(threads)")
+        }
     }
 
     func apply() {
@@ -39,6 +41,16 @@ struct DataOptions: ParsableArguments {
         let loaded = try ImageDataset.load(try Self.dataset(named: name), dataDirectory: data)
         let train = ImageSet(loaded, .train), test = ImageSet(loaded, .test)
         return (limit.map { train.prefix($0) } ?? train, test)
+    }
+
+    /// The images `run` was trained on (its training set cut to `limit` if given), checked to be
+    /// the size its model takes: a `--data` folder can hold another data set under the same name.
+    func load(for run: TrainingRun, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
+        let images = try load(run.settings.dataset, limit: limit)
+        for set in [images.train, images.test] where (set.rows, set.columns) != (run.imageRows, run.imageColumns) {
+            throw ZooError("\(run.settings.dataset) images are \(set.rows)x\(set.columns) pixels; the checkpoint's \(run.modelType.name) takes \(run.imageRows)x\(run.imageColumns)")
+        }
+        return images
     }
 }
 

@@ -26,7 +26,7 @@ struct Encode: ParsableCommand {
         compute.apply()
         let wanted = count ?? (plot == nil ? 10 : 5000)
         let run = try file.load()
-        let test = try data.load(run.settings.dataset).test
+        let test = try data.load(for: run).test
         let n = min(wanted, test.count)
         let images = test.tensor(0..<n, range: run.modelType.pixelRange)
         if let plot {
@@ -77,7 +77,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         compute.apply()
         let run = try file.load()
-        let test = try data.load(run.settings.dataset).test
+        let test = try data.load(for: run).test
         let metrics = TrainingRun.evaluate(run.model, modelType: run.modelType, on: test, seed: run.settings.seed)
         if output.json {
             Output.json(["model": run.modelType.name, "epoch": run.epoch, "dataset": run.settings.dataset, "images": test.count, "metrics": metrics])

@@ -35,7 +35,7 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["train", "vae", "--lr", "0", "--out", "x.h5"], in: folder,
                      mentioning: ["--lr must be a positive number"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--batch-size", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--batch-size must be at least 1"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["--batch-size must be between 1 and 16777216, got 0"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--limit", "0", "--out", "x.h5"], in: folder,
                      mentioning: ["--limit must be at least 1"], mustNotExist: ["x.h5"], usage: true)
         // Parsed by swift-argument-parser: the message names the flag and the value.
@@ -48,7 +48,7 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["train", "vae", "--checkpoint-every", "0", "--out", "x.h5"], in: folder,
                      mentioning: ["--checkpoint-every must be at least 1"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--threads", "0", "--out", "x.h5"], in: folder,
-                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["--threads must be between 1 and 1024, got 0"], mustNotExist: ["x.h5"], usage: true)
     }
 
     func testBadHyperparameters() throws {
@@ -128,7 +128,7 @@ final class CLIErrorTests: XCTestCase {
     func testBadCountsAndThreadsOnServingVerbs() throws {
         _ = try vaeCopy()
         try zooFails(["sample", "v.h5", "--threads", "0", "--out", "s.png"], in: folder,
-                     mentioning: ["--threads must be at least 1, got 0"], mustNotExist: ["s.png"], usage: true)
+                     mentioning: ["--threads must be between 1 and 1024, got 0"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["sample", "v.h5", "-n", "0", "--out", "s.png"], in: folder,
                      mentioning: ["-n must be at least 1"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1, got 0"], usage: true)
