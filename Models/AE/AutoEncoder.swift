@@ -23,10 +23,9 @@ public final class AutoEncoder: GenerativeModel {
     var codes: LatentGaussian
 
     public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
-        guard h.latent > 0, h.hidden.allSatisfy({ $0 > 0 }) else { throw ZooError("ae: latent and hidden sizes must be positive") }
         hyperparameters = h
-        encoder = .perceptron([imageSize] + h.hidden + [h.latent], activation: { .relu }, generator: &generator)
-        decoder = .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
+        encoder = try .perceptron([imageSize] + h.hidden + [h.latent], activation: { .relu }, generator: &generator)
+        decoder = try .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
         codes = LatentGaussian(dimension: h.latent)
     }
 

@@ -26,13 +26,14 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
     let discriminator: Sequential
 
     public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
-        guard h.latent > 0, !h.hidden.isEmpty, h.hidden.allSatisfy({ $0 > 0 }), h.inversionSteps >= 0 else {
-            throw ZooError("gan: latent and hidden sizes must be positive")
+        guard h.leakySlope.isFinite, (0..<1).contains(h.leakySlope) else { throw ZooError("gan: leakySlope must be in [0, 1), got \(h.leakySlope)") }
+        guard (1...100_000).contains(h.inversionSteps) else {
+            throw ZooError("gan: inversionSteps must be between 1 and 100000, got \(h.inversionSteps)")
         }
         hyperparameters = h
         let slope = h.leakySlope
-        generatorNetwork = .perceptron([h.latent] + h.hidden + [imageSize], activation: { .leakyRelu(slope) }, output: .tanh, generator: &generator)
-        discriminator = .perceptron([imageSize] + h.hidden.reversed() + [1], activation: { .leakyRelu(slope) }, generator: &generator)
+        generatorNetwork = try .perceptron([h.latent] + h.hidden + [imageSize], activation: { .leakyRelu(slope) }, output: .tanh, generator: &generator)
+        discriminator = try .perceptron([imageSize] + h.hidden.reversed() + [1], activation: { .leakyRelu(slope) }, generator: &generator)
     }
 
     var generatorParameters: [(name: String, parameter: Variable)] { generatorNetwork.namedParameters(prefix: "generator") }

@@ -24,10 +24,13 @@ public final class VariationalAutoEncoder: GenerativeModel {
     let decoder: Sequential
 
     public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
-        guard h.latent > 0, h.hidden.allSatisfy({ $0 > 0 }) else { throw ZooError("vae: latent and hidden sizes must be positive") }
+        // Checked here, not only by the perceptron, which sees 2·latent.
+        guard (1...Sequential.maximumParameters).contains(h.latent) else {
+            throw ZooError("vae: latent must be between 1 and \(Sequential.maximumParameters), got \(h.latent)")
+        }
         hyperparameters = h
-        encoder = .perceptron([imageSize] + h.hidden + [2 * h.latent], activation: { .relu }, generator: &generator)
-        decoder = .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
+        encoder = try .perceptron([imageSize] + h.hidden + [2 * h.latent], activation: { .relu }, generator: &generator)
+        decoder = try .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
     }
 
     public var namedParameters: [(name: String, parameter: Variable)] {

@@ -39,12 +39,30 @@ extension GenerativeModel {
         } catch {
             throw ZooError("hyper-parameters of \(name) are not valid: \(JSONText.describe(error))")
         }
-        return try Self(hyperparameters, imageSize: imageSize, generator: &generator)
+        do {
+            return try Self(hyperparameters, imageSize: imageSize, generator: &generator)
+        } catch let error as ZooError {
+            throw error
+        } catch {
+            throw ZooError("\(name): \(error)")  // a layer refusing its size, say
+        }
     }
 
     /// The default hyper-parameters with `overrides` ("latent" → "2", "hidden" → "512,256") applied.
     public static func hyperparametersJSON(overriding overrides: [String: String]) throws -> String {
-        try JSONText.patch(defaultHyperparametersJSON, with: overrides, what: "hyper-parameter of \(name)")
+        let what = "hyper-parameter of \(name)"
+        let json = try JSONText.patch(defaultHyperparametersJSON, with: overrides, what: what)
+        guard (try? JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))) == nil else { return json }
+        // Foundation's decoding errors do not say which key failed, so find the override that
+        // breaks the defaults on its own, and show the default as an example of the kind wanted.
+        for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
+            let alone = try JSONText.patch(defaultHyperparametersJSON, with: [key: text], what: what)
+            if (try? JSONDecoder().decode(Hyperparameters.self, from: Data(alone.utf8))) == nil {
+                let example = JSONText.value(of: key, in: defaultHyperparametersJSON) ?? "?"
+                throw ZooError("\(what) '\(key)': cannot use '\(text)' (a value like the default, \(example), is expected)")
+            }
+        }
+        return json
     }
 }
 
@@ -57,27 +75,49 @@ public enum JSONText {
     }
 
     /// Replaces existing keys of a JSON object with values parsed from strings: JSON literals
-    /// ("2", "0.5", "[1,2]") or comma-separated numbers ("512,256").
+    /// ("2", "0.5", "[1,2]") or comma-separated numbers ("512,256"). A single number for a
+    /// key whose default is a list is a list of one ("--hidden 300").
     static func patch(_ json: String, with overrides: [String: String], what: String) throws -> String {
         guard var object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             throw ZooError("\(what): not a JSON object")
         }
         for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
-            guard object[key] != nil else {
+            guard let template = object[key] else {
                 throw ZooError("unknown \(what) '\(key)'; known: \(object.keys.sorted().joined(separator: ", "))")
             }
-            object[key] = try parse(text, key: key, what: what)
+            let value = try parse(text, key: key, what: what)
+            object[key] = template is [Any] && !(value is [Any]) ? [value] : value
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The JSON text of `key`'s value in a JSON object, e.g. "[400]".
+    static func value(of key: String, in json: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], let value = object[key],
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     private static func parse(_ text: String, key: String, what: String) throws -> Any {
-        if let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) { return value }
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let numbers = parts.compactMap { Double($0) }
-        if !parts.isEmpty && numbers.count == parts.count { return numbers.map { $0 == $0.rounded() ? Int($0) as Any : $0 as Any } }
-        throw ZooError("\(what) '\(key)': cannot read '\(text)' (expected a number or a comma-separated list)")
+        let value: Any
+        if let json = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
+            value = json
+        } else {
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = parts.compactMap { Double($0) }
+            guard numbers.count == parts.count else {
+                throw ZooError("\(what) '\(key)': cannot read '\(text)' (expected a number or a comma-separated list)")
+            }
+            let typed = numbers.map { $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) as Any : $0 as Any }
+            value = typed.count == 1 ? typed[0] : typed
+        }
+        // Double("nan") and Double("inf") parse, but no JSON can hold them.
+        let scalars = (value as? [Any]) ?? [value]
+        if scalars.contains(where: { ($0 as? Double).map { !$0.isFinite } ?? false }) {
+            throw ZooError("\(what) '\(key)': '\(text)' is not a finite number")
+        }
+        return value
     }
 
     public static func describe(_ error: Error) -> String {

@@ -55,12 +55,31 @@ public final class Activation: Layer {
     public static func leakyRelu(_ slope: Float) -> Activation { Activation { ZooTensor.leakyRelu($0, negativeSlope: slope) } }
 }
 
+/// Why a layer cannot be built with the sizes asked for.
+public struct LayerSizeError: Error, CustomStringConvertible {
+    public let description: String
+}
+
 extension Sequential {
+    /// The most weights one perceptron may have: 2^27 floats, 512 MiB, which training (with
+    /// gradients and Adam's two moments) already takes four times over. A mistyped width such
+    /// as `--hidden 1000000,1` is an error, not an out-of-memory kill.
+    public static let maximumParameters = 1 << 27
+
     /// A multi-layer perceptron over `widths` (in, hidden..., out): Linear layers with `activation`
     /// between them and `output` after the last, if any.
     public static func perceptron(_ widths: [Int], activation: () -> Activation, output: Activation? = nil,
-                                  generator: inout RandomGenerator) -> Sequential {
+                                  generator: inout RandomGenerator) throws -> Sequential {
         precondition(widths.count >= 2, "a perceptron needs input and output widths")
+        let shown = widths.map(String.init).joined(separator: "→")
+        guard widths.allSatisfy({ (1...maximumParameters).contains($0) }) else {
+            throw LayerSizeError(description: "layer widths \(shown): each must be between 1 and \(maximumParameters)")
+        }
+        // Each width is at most 2^27, so no product or sum here can overflow.
+        let parameters = zip(widths, widths.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+        guard parameters <= maximumParameters else {
+            throw LayerSizeError(description: "layer widths \(shown) need \(parameters) weights; at most \(maximumParameters) fit")
+        }
         var layers: [any Layer] = []
         for (i, (inWidth, outWidth)) in zip(widths, widths.dropFirst()).enumerated() {
             layers.append(Linear(inWidth, outWidth, generator: &generator))

@@ -57,11 +57,28 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["train", "vae", "--set", "hidden=abc", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["hyper-parameters of vae are not valid", "latent"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["hyper-parameter of vae 'latent': cannot use '[1,2]' (a value like the default, 20, is expected)"],
+                     mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "gan", "--set", "inversionSteps=1.5", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["hyper-parameter of gan 'inversionSteps': cannot use '1.5'"], mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "gan", "--set", "leakySlope=nan", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["hyper-parameter of gan 'leakySlope': 'nan' is not a finite number"], mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "gan", "--set", "leakySlope=1.5", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["gan: leakySlope must be in [0, 1), got 1.5"], mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "gan", "--set", "inversionSteps=0", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["gan: inversionSteps must be between 1 and 100000, got 0"], mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "ae", "--hidden", "10,,20", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["hyper-parameter of ae 'hidden': cannot read '10,,20'"], mustNotExist: ["x.h5"], usage: true)
+        // Sizes that would not fit in memory are refused before anything is allocated.
+        try zooFails(["train", "ae", "--hidden", "1000000,1", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["ae: layer widths 784→1000000→1→2 need 786000005 weights; at most 134217728 fit"],
+                     mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "vae", "--latent", "100000000000", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["vae: latent must be between 1 and 134217728, got 100000000000"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--latent", "-3", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["--latent must be at least 1, got -3"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=-3", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["vae: latent and hidden sizes must be positive"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["vae: latent must be between 1 and 134217728, got -3"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent", "--out", "x.h5"], in: folder,
                      mentioning: ["--set expects key=value, got 'latent'"], mustNotExist: ["x.h5"], usage: true)
     }

@@ -100,7 +100,7 @@ final class CheckpointValidationTests: CheckpointTestCase {
             .hasPrefix(badJSON + ": hyper-parameters of vae") ?? false)
         // Hyper-parameters that decode but do not build a model: the model's own message, after the file.
         let unbuildable = try variant("unbuildable") { $0.attributes["/"]!["hyperparameters"] = .string(#"{"hidden":[32],"latent":0}"#) }
-        XCTAssertTrue(expectCheckpointError(["must be positive"]) { try CheckpointReader.load(unbuildable) }?
+        XCTAssertTrue(expectCheckpointError(["latent must be between 1 and"]) { try CheckpointReader.load(unbuildable) }?
             .hasPrefix(unbuildable + ": vae: ") ?? false)
         // Hyper-parameters that build a different model: every weight has the wrong shape.
         expectRefused(try variant("other-size") { $0.attributes["/"]!["hyperparameters"] = .string(#"{"hidden":[33],"latent":4}"#) },

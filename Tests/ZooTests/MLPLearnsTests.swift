@@ -13,7 +13,7 @@ final class MLPLearnsTests: XCTestCase {
         let mnist = try ImageDataset.load(.mnist)
         let train = ImageSet(mnist, .train), test = ImageSet(mnist, .test).prefix(2000)
         var generator = RandomGenerator(seed: 1)
-        let net = Sequential.perceptron([784, 64, 784], activation: { .relu }, output: .sigmoid, generator: &generator)
+        let net = try Sequential.perceptron([784, 64, 784], activation: { .relu }, output: .sigmoid, generator: &generator)
         let adam = Adam(parameters: net.namedParameters)
         let parameters = net.namedParameters.map(\.parameter)
         let testImages = test.tensor(0..<test.count, range: .unit)

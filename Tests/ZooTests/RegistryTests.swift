@@ -176,6 +176,20 @@ final class RegistryTests: XCTestCase {
         }
     }
 
+    /// Command-line values take the kind of the default: one number for a list is a list of
+    /// one (`--hidden 300`), and a comma list is a list.
+    func testHyperparameterOverridesFollowTheDefaults() throws {
+        let vae = try ModelRegistry.model(named: "vae")
+        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "300"]), #"{"hidden":[300],"latent":20}"#)
+        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "512, 256", "latent": "2"]), #"{"hidden":[512,256],"latent":2}"#)
+        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "[64]"]), #"{"hidden":[64],"latent":20}"#)
+        let gan = try ModelRegistry.model(named: "gan")
+        XCTAssertTrue(try gan.hyperparametersJSON(overriding: ["leakySlope": "0.1"]).contains(#""leakySlope":0.1"#))
+        XCTAssertThrowsError(try vae.hyperparametersJSON(overriding: ["latent": "1e30"])) { error in
+            XCTAssertEqual("\(error)", "hyper-parameter of vae 'latent': cannot use '1e30' (a value like the default, 20, is expected)")
+        }
+    }
+
     func testUnknownModelNamesTheRegisteredOnes() throws {
         // The list is every registered name, sorted (other tests in this process may add more).
         let expected = "unknown model 'nope'; registered models: " + ModelRegistry.all.map { $0.name }.joined(separator: ", ")

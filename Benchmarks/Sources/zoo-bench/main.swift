@@ -136,8 +136,8 @@ case "sample":
 case "phases":
     // Where an AE-shaped step's time goes: forward, backward, optimizer.
     var generator = RandomGenerator(seed: 1)
-    let encoder = Sequential.perceptron([784, 256, 128, 2], activation: { .relu }, generator: &generator)
-    let decoder = Sequential.perceptron([2, 128, 256, 784], activation: { .relu }, output: .sigmoid, generator: &generator)
+    let encoder = try! Sequential.perceptron([784, 256, 128, 2], activation: { .relu }, generator: &generator)
+    let decoder = try! Sequential.perceptron([2, 128, 256, 784], activation: { .relu }, output: .sigmoid, generator: &generator)
     let parameters = encoder.namedParameters + decoder.namedParameters
     let adam = Adam(parameters: parameters)
     let batches = train.batches(size: numbers[0], range: .unit)
