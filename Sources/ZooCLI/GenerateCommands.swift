@@ -17,9 +17,13 @@ struct Sample: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("-n must be at least 1, got \(count)") }
+        guard (1...Self.maximumCount).contains(count) else { throw ValidationError("-n must be between 1 and \(Self.maximumCount), got \(count)") }
         guard nrow >= 1 else { throw ValidationError("--nrow must be at least 1, got \(nrow)") }
+        try OutputPath.checkImage(out, flag: "--out")
     }
+
+    /// A 100×100 grid, already 2,800 pixels wide.
+    static let maximumCount = 10_000
 
     func run() throws {
         compute.apply()
@@ -40,8 +44,8 @@ struct Decode: ParsableCommand {
     var z: [String] = []
     @Option(help: "Decode an N×N grid over [-range, range]² (2-D latent spaces only).")
     var manifold: Int?
-    @Option(parsing: .unconditional, help: "Half-width of the --manifold sweep (positive).")
-    var range: Float = 3
+    @Option(parsing: .unconditional, help: "Half-width of the --manifold sweep (positive; default 3).")
+    var range: Float?
     @Option(help: "PNG file to write.")
     var out = "decoded.png"
     @OptionGroup var compute: ComputeOptions
@@ -50,9 +54,12 @@ struct Decode: ParsableCommand {
         if let manifold {
             guard z.isEmpty else { throw ValidationError("give either --z or --manifold, not both") }
             guard (2...64).contains(manifold) else { throw ValidationError("--manifold must be in 2...64, got \(manifold)") }
-            guard range > 0, range.isFinite else { throw ValidationError("--range must be a positive number, got \(range)") }
+            if let range, !(range > 0 && range.isFinite) { throw ValidationError("--range must be a positive number, got \(range)") }
+        } else if range != nil {
+            throw ValidationError("--range sets the --manifold sweep; it has no effect on --z vectors")
         }
         _ = try vectors()
+        try OutputPath.checkImage(out, flag: "--out")
     }
 
     /// The --z vectors as numbers.
@@ -72,6 +79,7 @@ struct Decode: ParsableCommand {
         var nrow = 8
         if let manifold {
             guard size == 2 else { throw ValidationError("--manifold needs a 2-D latent space; \(file.checkpoint) has latent size \(size)") }
+            let range = self.range ?? 3
             let steps = (0..<manifold).map { -range + 2 * range * Float($0) / Float(manifold - 1) }
             // Rows run from +range at the top down to -range, columns left to right, as in a plot.
             latents = Tensor(shape: [manifold * manifold, 2], steps.reversed().flatMap { y in steps.flatMap { x in [x, y] } })
@@ -80,7 +88,7 @@ struct Decode: ParsableCommand {
             guard !z.isEmpty else { throw ValidationError("give at least one --z vector (latent size \(size)) or --manifold N") }
             let vectors = try vectors()
             if let i = vectors.firstIndex(where: { $0.count != size }) {
-                throw ValidationError("latent vector \(i + 1) has \(vectors[i].count) values; \(file.checkpoint) (\(run.modelType.name)) expects \(size)")
+                throw ValidationError("latent vector \(i + 1) has \(plural(vectors[i].count, "value")); \(file.checkpoint) (\(run.modelType.name)) expects \(size)")
             }
             latents = Tensor(shape: [z.count, size], vectors.flatMap { $0 })
         }
@@ -104,13 +112,15 @@ struct Reconstruct: ParsableCommand {
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("-n must be at least 1, got \(count)") }
+        try OutputPath.checkImage(out, flag: "--out")
     }
 
     func run() throws {
         compute.apply()
         let run = try file.load()
         let test = try data.load(for: run).test
-        let images = test.tensor(0..<min(count, test.count), range: run.modelType.pixelRange)
+        try requireTestImages(count, in: test, dataset: run.settings.dataset)
+        let images = test.tensor(0..<count, range: run.modelType.pixelRange)
         let reconstructed = run.model.reconstruct(images)
         let n = images.shape[0], pixels = images.shape[1], width = min(8, n)
         let originals = images.scalars, outputs = reconstructed.scalars

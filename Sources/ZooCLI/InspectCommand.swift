@@ -10,6 +10,10 @@ struct Inspect: ParsableCommand {
     @Option(help: "Also plot the training and test losses per epoch into this PNG.")
     var plot: String?
 
+    func validate() throws {
+        if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
+    }
+
     func run() throws {
         let run = try file.load()
         if let plot { try plotHistory(run, to: plot) }
@@ -51,7 +55,7 @@ struct Inspect: ParsableCommand {
 /// Train and test curves of every loss the model reports, one line each.
 func plotHistory(_ run: TrainingRun, to path: String) throws {
     guard !run.history.isEmpty else { throw ZooError("no finished epoch to plot yet") }
-    var chart = LinePlot(title: "\(run.modelType.name) on \(run.settings.dataset)", xLabel: "epoch", yLabel: "loss per image")
+    var chart = LinePlot(title: "\(run.modelType.name) on \(run.settings.dataset)", xLabel: "epoch", yLabel: "loss")
     let epochs = run.history.map { Double($0.epoch) }
     let names = Set(run.history.flatMap { $0.losses.keys }).filter { !["d_real", "d_fake", "bce", "kl"].contains($0) }.sorted()
     for name in names {

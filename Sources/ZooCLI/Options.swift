@@ -67,3 +67,8 @@ struct CheckpointArgument: ParsableArguments {
 
     func load() throws -> TrainingRun { try CheckpointReader.load(checkpoint) }
 }
+
+/// Fails when the test set has fewer than `count` images, instead of quietly using fewer.
+func requireTestImages(_ count: Int, in test: ImageSet, dataset: String) throws {
+    guard count <= test.count else { throw ValidationError("-n \(count): the \(dataset) test set has \(test.count) images") }
+}

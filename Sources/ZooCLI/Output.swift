@@ -4,7 +4,7 @@ import Zoo
 /// Printing helpers shared by the verbs.
 enum Output {
     static func json(_ value: Any) {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         print(String(decoding: data, as: UTF8.self))
     }
 
@@ -39,7 +39,7 @@ enum Output {
         let grid = ImageGrid.make(images: images.scalars, count: images.shape[0], rows: rows, cols: columns,
                                   range: range.bounds, nrow: nrow)
         try grid.writePNG(to: path)
-        print("wrote \(path) (\(images.shape[0]) images, \(grid.width)x\(grid.height) pixels)")
+        print("wrote \(path) (\(plural(images.shape[0], "image")), \(grid.width)x\(grid.height) pixels)")
     }
 
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }

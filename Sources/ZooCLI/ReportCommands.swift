@@ -10,7 +10,7 @@ struct Encode: ParsableCommand {
     @OptionGroup var file: CheckpointArgument
     @Option(name: [.customShort("n"), .long], help: "How many test images (default 10, or 5000 with --plot).")
     var count: Int?
-    @Flag(help: "Also print what else the model knows (the VAE's log-variance, the GAN's reconstruction error).")
+    @Flag(help: "Also print what else the model knows about each code (the VAE's log-variance). The GAN's reconstruction error is always shown.")
     var details = false
     @Option(help: "Write a scatter plot of the first two latent dimensions, colored by label, to this PNG instead of printing.")
     var plot: String?
@@ -20,6 +20,7 @@ struct Encode: ParsableCommand {
 
     func validate() throws {
         if let count, count < 1 { throw ValidationError("-n must be at least 1, got \(count)") }
+        if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
     }
 
     func run() throws {
@@ -27,6 +28,7 @@ struct Encode: ParsableCommand {
         let wanted = count ?? (plot == nil ? 10 : 5000)
         let run = try file.load()
         let test = try data.load(for: run).test
+        if count != nil { try requireTestImages(wanted, in: test, dataset: run.settings.dataset) }
         let n = min(wanted, test.count)
         let images = test.tensor(0..<n, range: run.modelType.pixelRange)
         if let plot {
@@ -82,7 +84,8 @@ struct Eval: ParsableCommand {
         if output.json {
             Output.json(["model": run.modelType.name, "epoch": run.epoch, "dataset": run.settings.dataset, "images": test.count, "metrics": metrics])
         } else {
-            print("\(run.modelType.name) after \(plural(run.epoch, "epoch")), \(run.settings.dataset) test set (\(test.count) images): \(Output.numbers(metrics))")
+            let steps = run.stepInEpoch > 0 ? " and \(plural(run.stepInEpoch, "step"))" : ""
+            print("\(run.modelType.name) after \(plural(run.epoch, "epoch"))\(steps), \(run.settings.dataset) test set (\(test.count) images): \(Output.numbers(metrics))")
         }
     }
 }
@@ -142,7 +145,7 @@ struct DataCommand: ParsableCommand {
         }
         for info in infos {
             guard info.available, let directory = info.directory else {
-                print("\(info.name.rawValue): not found — \(info.error ?? "")")
+                print("\(info.name.rawValue): \(info.error ?? "not found")")
                 continue
             }
             print("\(info.name.rawValue): \(directory)")

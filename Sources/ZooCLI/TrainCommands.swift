@@ -65,18 +65,16 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
-        try usageErrors { _ = try plan() }
+        try usageErrors { try OutputPath.checkCheckpoint(outputPath(for: try plan().modelType), replacing: force) }
     }
+
+    private func outputPath(for modelType: any GenerativeModel.Type) -> String { out ?? "\(modelType.name).h5" }
 
     func run() throws {
         compute.apply()
         let (modelType, hyperparametersJSON, training) = try plan()
 
-        let path = out ?? "\(modelType.name).h5"
-        if FileManager.default.fileExists(atPath: path) && !force {
-            throw ZooError("\(path) already exists; continue it with `zoo resume \(path)`, or pass --force to start over")
-        }
-        try requireWritableFolder(for: path)
+        let path = outputPath(for: modelType)
         let images = try data.load(dataset, limit: limit)
         // The flags are checked; what still fails here is the model plugin refusing its
         // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
@@ -84,8 +82,9 @@ struct Train: ParsableCommand {
             try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
                                   settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
         }
-        print("training \(modelType.name) on \(dataset) (\(images.train.count) images, \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
+        print("training \(modelType.name) on \(dataset) (\(plural(images.train.count, "image")), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
+        fflush(nil)  // a log or a pipe shows the header now, not after the first epoch
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
     }
 }
@@ -121,18 +120,9 @@ struct Resume: ParsableCommand {
         }
         let images = try data.load(for: run, limit: run.settings.limit)
         print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch")))")
+        fflush(nil)
         try drive(run, data: images, checkpoint: file.checkpoint, checkpointEvery: checkpointEvery)
     }
-}
-
-/// Fails before any training when the checkpoint could not be written next to `path`.
-func requireWritableFolder(for path: String) throws {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw ZooError("\(path): cannot write: folder \(folder) does not exist")
-    }
-    guard FileManager.default.isWritableFile(atPath: folder) else { throw ZooError("\(path): cannot write: folder \(folder) is not writable") }
 }
 
 /// "1 epoch", "3 epochs".

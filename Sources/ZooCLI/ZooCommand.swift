@@ -33,6 +33,7 @@ public struct ZooCommand: ParsableCommand {
             // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.
             let isUsageError = exitCode(for: error) == .validationFailure
             if isUsageError { message += " (see `zoo help`)" }
+            fflush(nil)  // what was printed before the error comes before it in a log, too
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             exit(withError: ExitCode(isUsageError ? 64 : 1))
         }

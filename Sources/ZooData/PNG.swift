@@ -36,7 +36,7 @@ public struct PixelImage: Sendable, Equatable {
 }
 
 public enum PNG {
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Encodes 8-bit pixels (1 channel: gray, 3: RGB; rows top to bottom) as a PNG file.
     public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> [UInt8] {

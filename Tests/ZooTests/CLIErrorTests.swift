@@ -108,18 +108,42 @@ final class CLIErrorTests: XCTestCase {
         let checkpoint = try vaeCopy()
         let before = try Data(contentsOf: checkpoint)
         try zooFails(["train", "vae", "--limit", "100", "--out", "v.h5"], in: folder,
-                     mentioning: ["v.h5 already exists", "zoo resume v.h5", "--force"])
+                     mentioning: ["v.h5 already exists", "zoo resume v.h5", "--force"], usage: true)
         XCTAssertEqual(try Data(contentsOf: checkpoint), before, "the existing checkpoint was changed")
         // With --force it starts over.
         try zooOK(["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1", "--force", "--out", "v.h5"], in: folder)
         XCTAssertEqual(try CheckpointReader.load(checkpoint.path).settings.limit, 100)
     }
 
-    func testOutputFolderMissing() throws {
-        // Fails cleanly; note it only fails when the first checkpoint is written, after a whole
-        // epoch of training (see the report).
-        try zooFails(["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1", "--out", "no-such-folder/x.h5"], in: folder,
-                     mentioning: ["no-such-folder/x.h5", "cannot write"], quietStdout: false)
+    /// A checkpoint path that cannot be written is refused before any training, and a file of
+    /// another kind is never replaced.
+    func testCheckpointOutputIsCheckedBeforeTraining() throws {
+        let train = ["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1"]
+        try zooFails(train + ["--out", "no-such-folder/x.h5"], in: folder,
+                     mentioning: ["no-such-folder/x.h5: cannot write", "is not a folder"], mustNotExist: ["no-such-folder"], usage: true)
+        try zooFails(train + ["--out", "/proc/x.h5"], in: folder, mentioning: ["/proc/x.h5: cannot write in /proc"], usage: true)
+        try zooFails(train + ["--out", ""], in: folder, mentioning: ["--out must name a file"], usage: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("d.h5"), withIntermediateDirectories: false)
+        try zooFails(train + ["--out", "d.h5", "--force"], in: folder, mentioning: ["--out d.h5 is a folder"], usage: true)
+        let picture = folder.appendingPathComponent("p.h5")
+        try Data(PNG.signature + [0, 0, 0, 0]).write(to: picture)
+        try zooFails(train + ["--out", "p.h5", "--force"], in: folder, mentioning: ["p.h5 exists and is not an HDF5 file"], usage: true)
+        XCTAssertEqual(try Data(contentsOf: picture), Data(PNG.signature + [0, 0, 0, 0]))
+    }
+
+    /// Image verbs write PNGs only: a slip like `--out v.h5` never replaces a checkpoint.
+    func testImageOutputsNeverReplaceOtherFiles() throws {
+        let checkpoint = try vaeCopy()
+        let before = try Data(contentsOf: checkpoint)
+        try zooFails(["sample", "v.h5", "--out", "v.h5"], in: folder, mentioning: ["--out must name a .png file, got 'v.h5'"], usage: true)
+        try zooFails(["reconstruct", "v.h5", "--out", "r.jpg"], in: folder, mentioning: ["--out must name a .png file"], mustNotExist: ["r.jpg"], usage: true)
+        try zooFails(["inspect", "v.h5", "--plot", "v.h5"], in: folder, mentioning: ["--plot must name a .png file"], usage: true)
+        try FileManager.default.copyItem(at: checkpoint, to: folder.appendingPathComponent("c.png"))
+        try zooFails(["sample", "v.h5", "--out", "c.png"], in: folder, mentioning: ["--out c.png exists and is not a PNG; not replacing it"], usage: true)
+        XCTAssertEqual(try Data(contentsOf: checkpoint), before)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("c.png")), before)
+        // --range belongs to --manifold; with --z it would be silently ignored.
+        try zooFails(["decode", "v.h5", "--z", "1,2", "--range", "4"], in: folder, mentioning: ["--range sets the --manifold sweep"], usage: true)
     }
 
     func testWrongKindOfCheckpoint() throws {
@@ -147,12 +171,17 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["sample", "v.h5", "--threads", "0", "--out", "s.png"], in: folder,
                      mentioning: ["--threads must be between 1 and 1024, got 0"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["sample", "v.h5", "-n", "0", "--out", "s.png"], in: folder,
-                     mentioning: ["-n must be at least 1"], mustNotExist: ["s.png"], usage: true)
+                     mentioning: ["-n must be between 1 and 10000, got 0"], mustNotExist: ["s.png"], usage: true)
+        try zooFails(["sample", "v.h5", "-n", "1000000000000", "--out", "s.png"], in: folder,
+                     mentioning: ["-n must be between 1 and 10000, got 1000000000000"], mustNotExist: ["s.png"], usage: true)
+        try zooFails(["encode", "v.h5", "-n", "10001"], in: folder, mentioning: ["-n 10001: the mnist test set has 10000 images"], usage: true)
+        try zooFails(["sample", "v.h5", "--threads", "100000", "--out", "s.png"], in: folder,
+                     mentioning: ["--threads must be between 1 and 1024, got 100000"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["encode", "v.h5", "-n", "0"], in: folder, mentioning: ["-n must be at least 1, got 0"], usage: true)
         try zooFails(["resume", "v.h5", "--epochs", "2", "--checkpoint-every", "0"], in: folder,
                      mentioning: ["--checkpoint-every must be at least 1, got 0"], usage: true)
         try zooFails(["sample", "v.h5", "--out", "no-such-folder/s.png"], in: folder,
-                     mentioning: ["cannot write PNG to no-such-folder/s.png"], mustNotExist: ["no-such-folder"])
+                     mentioning: ["no-such-folder/s.png: cannot write", "no-such-folder is not a folder"], mustNotExist: ["no-such-folder"], usage: true)
         try zooFails(["frobnicate"], in: folder, mentioning: ["frobnicate"], usage: true)
         try zooFails(["sample"], in: folder, mentioning: ["<checkpoint>"], usage: true)
     }

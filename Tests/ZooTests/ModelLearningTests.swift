@@ -107,11 +107,14 @@ final class ModelLearningTests: XCTestCase {
         // The training loss fell too: from the first step to the mean of the last ten.
         let first = Double(t.stepLosses[0]["mse"]!), last = mean(t.stepLosses.suffix(10).map { $0["mse"]! })
         XCTAssertLessThan(last, first / 3, "training mse \(first) → \(last)")
-        // After epochFinished the sampler is fitted: samples are finite images in [0, 1].
+        // After epochFinished the sampler is fitted: samples are images in [0, 1] (a NaN would
+        // fail this), and they differ from each other, so the fitted Gaussian has spread.
         var generator = RandomGenerator(seed: 1)
         let samples = t.run.model.sample(64, generator: &generator)
         XCTAssertEqual(samples.shape, [64, 784])
         XCTAssertTrue(samples.scalars.allSatisfy { (0...1).contains($0) })
+        let pixels = samples.scalars
+        XCTAssertGreaterThan(zip(pixels[0..<784], pixels[784..<1568]).map { abs($0 - $1) }.max() ?? 0, 0.1, "two samples are the same image")
     }
 
     // MARK: VAE
