@@ -54,7 +54,9 @@ func singleChecksummedChunkBytes(_ dataset: hid_t, shape: [Int], type: hid_t, me
     var filterConfig: UInt32 = 0
     guard H5Pget_filter2(dcpl, 0, &flags, &elements, nil, 0, nil, &filterConfig) == zoo_h5z_filter_fletcher32()
     else { return nil }
-    let dataBytes = shape.reduce(Int(H5Tget_size(type)), *)
+    // The element count is known not to overflow (see dataspaceShape); its bytes might.
+    let (dataBytes, overflow) = shape.reduce(1, *).multipliedReportingOverflow(by: Int(H5Tget_size(type)))
+    guard !overflow else { return nil }
     var stored: hsize_t = 0
     let offset = [hsize_t](repeating: 0, count: shape.count)
     guard H5Dget_chunk_storage_size(dataset, offset, &stored) >= 0, Int(stored) == dataBytes + checksumBytes

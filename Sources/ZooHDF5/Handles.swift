@@ -162,7 +162,15 @@ func dataspaceShape(_ space: hid_t, _ location: Location) throws(HDF5Error) -> [
     }
     var dims = [hsize_t](repeating: 0, count: Int(rank))
     try location.check(H5Sget_simple_extent_dims(space, &dims, nil), "cannot read dataspace")
-    return dims.map { Int($0) }
+    // HDF5 allows dimensions up to 2^64 - 1; refuse any whose count an Int cannot hold, so
+    // that nothing computed from a shape can overflow.
+    var shape: [Int] = []
+    for dim in dims {
+        guard let size = Int(exactly: dim) else { throw location.error(.invalidArgument, "dimensions \(dims) are too large") }
+        shape.append(size)
+    }
+    _ = try elementCount(shape, location)
+    return shape
 }
 
 /// The number of elements in `shape`, or an error for negative or overflowing dimensions.

@@ -197,6 +197,9 @@ final class CheckpointValidationTests: CheckpointTestCase {
         }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 16777216"])
         expectRefused(try variant("nan-partial-seconds") { $0.attributes["/training_state"]!["partial_seconds"] = .double(.nan) },
                       ["training_state: partial_seconds is nan, expected a number of seconds"])
+        expectRefused(try variant("endless-history") {
+            $0.datasets["/history/seconds"] = .init(values: .float64(.init(repeating: 1, count: (1 << 20) + 1)), shape: [(1 << 20) + 1])
+        }, ["/history/seconds has shape [1048577], far more entries than a checkpoint holds"])
         expectRefused(try variant("infinite-history-seconds") {
             $0.datasets["/history/seconds"] = .init(values: .float64([.infinity]), shape: [1])
         }, ["history/seconds holds inf, expected numbers of seconds"])

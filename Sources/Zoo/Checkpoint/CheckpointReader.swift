@@ -83,8 +83,8 @@ public enum CheckpointReader {
 
         typealias T = CheckpointLayout.TrainingState
         let state = try root.openGroup(CheckpointLayout.trainingState)
-        guard let modelRNG = RandomGenerator(state: try state.read(T.modelRNG, as: UInt64.self).values),
-              let dataRNG = RandomGenerator(state: try state.read(T.dataRNG, as: UInt64.self).values) else {
+        guard let modelRNG = RandomGenerator(state: try readSmall(state, T.modelRNG, as: UInt64.self, file: name)),
+              let dataRNG = RandomGenerator(state: try readSmall(state, T.dataRNG, as: UInt64.self, file: name)) else {
             throw ZooError("\(name): training_state: random generator state is not four non-zero words")
         }
         run.modelGenerator = modelRNG
@@ -102,7 +102,7 @@ public enum CheckpointReader {
             throw ZooError("\(name): training_state: \(T.partialSeconds) is \(run.partialSeconds), expected a number of seconds")
         }
         let sums = try state.openGroup(T.partialLossSums)
-        for key in try sums.datasetNames() { run.partialLossSums[key] = try sums.read(key, as: Double.self).values.first ?? 0 }
+        for key in try sums.datasetNames() { run.partialLossSums[key] = try readSmall(sums, key, as: Double.self, file: name).first ?? 0 }
         run.history = try readHistory(try root.openGroup(CheckpointLayout.history), file: name)
         return run
     }
@@ -123,12 +123,12 @@ public enum CheckpointReader {
                 for key in keys {
                     let slot = CheckpointWriter.splitSlot(key).slot
                     if CheckpointLayout.integerSlots.contains(slot) {
-                        let step = try parameterGroup.read(slot, as: Int64.self)
+                        let step = try readSmall(parameterGroup, slot, as: Int64.self, file: file)
                         // Optimizers keep their step count in a float tensor, exact up to 2^24.
-                        guard step.values.count == 1, (0...(1 << 24)).contains(step.values[0]) else {
+                        guard step.count == 1, (0...(1 << 24)).contains(step[0]) else {
                             throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one integer from 0 to \(1 << 24)")
                         }
-                        state[key] = Tensor(Float(step.values[0]))
+                        state[key] = Tensor(Float(step[0]))
                     } else {
                         state[key] = try readTensor(parameterGroup, slot, shape: template[key]!.shape, file: file, prefetched)
                     }
@@ -140,13 +140,13 @@ public enum CheckpointReader {
 
     private static func readHistory(_ group: HDF5Group, file: String) throws -> [EpochRecord] {
         typealias H = CheckpointLayout.History
-        let epochs = try group.read(H.epoch, as: Int64.self).values
-        let seconds = try group.read(H.seconds, as: Double.self).values
+        let epochs = try readSmall(group, H.epoch, as: Int64.self, file: file)
+        let seconds = try readSmall(group, H.seconds, as: Double.self, file: file)
         func columns(_ name: String) throws -> [String: [Double]] {
             let sub = try group.openGroup(name)
             var result: [String: [Double]] = [:]
             for key in try sub.datasetNames() {
-                let values = try sub.read(key, as: Double.self).values
+                let values = try readSmall(sub, key, as: Double.self, file: file)
                 guard values.count == epochs.count else { throw ZooError("\(file): history/\(name)/\(key) has \(values.count) entries for \(epochs.count) epochs") }
                 result[key] = values
             }
@@ -183,11 +183,25 @@ public enum CheckpointReader {
         if let shape, dataset.shape != shape {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
         }
+        // A shape the file declares is allocated before it is read; no zoo tensor is larger.
+        guard dataset.count <= Sequential.maximumParameters else {
+            throw ZooError("\(file): \(path) has shape \(dataset.shape), larger than any tensor zoo writes")
+        }
         let tensor = try Tensor(shape: dataset.shape) { out in
             try dataset.read(into: UnsafeMutableBufferPointer(start: out, count: dataset.count))
         }
         guard tensor.isFinite else { throw ZooError("\(file): \(path) contains NaN or infinite values") }
         return tensor
+    }
+
+    /// The values of a small dataset (counters, random states, history columns), refused
+    /// before reading when the file declares more than any checkpoint holds.
+    private static func readSmall<T: HDF5Element>(_ group: HDF5Group, _ key: String, as type: T.Type, file: String) throws -> [T] {
+        let dataset = try group.openDataset(key)
+        guard dataset.count <= 1 << 20 else {
+            throw ZooError("\(file): \(dataset.path) has shape \(dataset.shape), far more entries than a checkpoint holds")
+        }
+        return try dataset.read(as: T.self)
     }
 
     /// A time a run could have taken: finite, not negative, and under a century.
