@@ -19,7 +19,7 @@ let modelPlugins: [String] = {
 
 let package = Package(
     name: "zoo",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         // The library other Swift programs import to load a checkpoint and decode or sample.
         .library(name: "Zoo", targets: ["Zoo"]),

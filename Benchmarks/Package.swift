@@ -9,7 +9,7 @@ let zoo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLa
 // Run it through ./run (see README.md here), which builds it in release mode.
 let package = Package(
     name: "zoo-benchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [.package(path: "..")],
     targets: [
         // The C side: the machine's FMA peak (the ceiling under every GEMM) and plain dnnl_sgemm.

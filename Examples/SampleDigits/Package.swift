@@ -5,7 +5,7 @@ import PackageDescription
 // Swift package needs to serve a trained model.
 let package = Package(
     name: "SampleDigits",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         // A path dependency's identity is its folder's name, which need not be "zoo" (a clone or
         // a worktree named otherwise); `name:` fixes the name the products are looked up under.

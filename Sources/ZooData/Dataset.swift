@@ -1,6 +1,7 @@
 // The two image datasets the zoo trains on, kept as bytes. 60,000 + 10,000 images of 28x28
-// are 55 MB as UInt8 but 220 MB as Float, so conversion to floats happens per batch
-// (`fillBatch`), which keeps a training process well under its 200 MiB budget.
+// are 55 MB as UInt8 but 220 MB as Float, so conversion to floats happens per batch (in
+// training, `ImageSet.tensor`; here `batch` for tools and tests), which keeps a training
+// process well under its 200 MiB budget.
 
 /// The datasets `zoo` knows by name (`--dataset mnist`, `--dataset fashion-mnist`).
 public enum DatasetName: String, CaseIterable, Sendable, Codable {

@@ -122,11 +122,3 @@ public final class SGD: SlotOptimizer, Optimizer {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#else
-import Darwin
-@inline(__always) private func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif

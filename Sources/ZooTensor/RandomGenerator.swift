@@ -89,16 +89,3 @@ public struct RandomGenerator: Sendable, Equatable {
         return order
     }
 }
-
-// Foundation-free libm calls; the Swift stdlib exposes these through Glibc/Darwin only.
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
-#else
-import Darwin
-@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Darwin.sin(x) }
-#endif

@@ -29,7 +29,9 @@ final class TensorStorage: @unchecked Sendable {
     deinit { BufferPool.shared.give(pointer, count: count) }
 }
 
-/// Recycles tensor buffers by size. Bounded so a run of unusual shapes cannot hoard memory.
+/// Recycles tensor buffers by size. It keeps at most 32 free buffers of each size, so a burst
+/// of one shape cannot hoard memory; the number of sizes is not bounded, which suits models
+/// whose steps use a fixed set of shapes.
 final class BufferPool: Sendable {
     static let shared = BufferPool()
     private static let maxBuffersPerSize = 32
