@@ -50,6 +50,7 @@ struct Train: ParsableCommand {
         for setting in settings {
             let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ZooError("--set expects key=value, got '\(setting)'") }
+            guard overrides[parts[0]] == nil else { throw ZooError("--set \(setting): '\(parts[0])' is given twice") }
             overrides[parts[0]] = parts[1]
         }
         var training = modelType.defaultTraining

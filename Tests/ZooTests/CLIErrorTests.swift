@@ -67,6 +67,8 @@ final class CLIErrorTests: XCTestCase {
                      mentioning: ["gan: leakySlope must be in [0, 1), got 1.5"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "gan", "--set", "inversionSteps=0", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["gan: inversionSteps must be between 1 and 100000, got 0"], mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "ae", "--latent", "4", "--set", "latent=3", "--out", "x.h5"], in: folder,
+                     mentioning: ["--set latent=3: 'latent' is given twice"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "ae", "--hidden", "10,,20", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["hyper-parameter of ae 'hidden': cannot read '10,,20'"], mustNotExist: ["x.h5"], usage: true)
         // Sizes that would not fit in memory are refused before anything is allocated.
