@@ -30,7 +30,7 @@ struct DataOptions: ParsableArguments {
 
     /// The dataset called `name`, or an error listing the known ones.
     static func dataset(named name: String) throws -> DatasetName {
-        guard let dataset = DatasetName(rawValue: name) else {
+        guard let dataset = DatasetName(rawValue: name.lowercased()) else {
             throw ZooError("unknown dataset '\(name)'; expected one of: \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return dataset

@@ -37,7 +37,7 @@ struct Encode: ParsableCommand {
             let dataset = DatasetName(rawValue: run.settings.dataset)
             try ScatterPlot(xs: (0..<n).map { Double(z[$0 * d]) }, ys: (0..<n).map { Double(z[$0 * d + 1]) },
                             labels: test.labels.prefix(n).map(Int.init), classNames: dataset?.classNames,
-                            title: "\(run.modelType.name) latent space: \(n) test images", xLabel: "z[0]", yLabel: "z[1]").write(to: plot)
+                            title: "\(run.modelType.name) latent space: \(n) test images\(d > 2 ? " (first 2 of \(d) dimensions)" : "")", xLabel: "z[0]", yLabel: "z[1]").write(to: plot)
             print("wrote \(plot) (\(n) test images\(d > 2 ? ", first 2 of \(d) dimensions" : ""))")
             return
         }

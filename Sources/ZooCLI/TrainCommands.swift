@@ -40,7 +40,6 @@ struct Train: ParsableCommand {
     /// The model, its hyper-parameters and training settings the flags ask for, checked.
     private func plan() throws -> (modelType: any GenerativeModel.Type, hyperparametersJSON: String, training: TrainingSettings) {
         let modelType = try ModelRegistry.model(named: model)
-        _ = try DataOptions.dataset(named: dataset)
         var overrides: [String: String] = [:]
         if let latent {
             guard latent >= 1 else { throw ZooError("--latent must be at least 1, got \(latent)") }
@@ -54,7 +53,7 @@ struct Train: ParsableCommand {
             overrides[parts[0]] = parts[1]
         }
         var training = modelType.defaultTraining
-        training.dataset = dataset
+        training.dataset = try DataOptions.dataset(named: dataset).rawValue  // as named everywhere: "mnist", not "MNIST"
         training.seed = seed
         training.limit = limit
         if let epochs { training.epochs = epochs }
@@ -76,14 +75,14 @@ struct Train: ParsableCommand {
         let (modelType, hyperparametersJSON, training) = try plan()
 
         let path = outputPath(for: modelType)
-        let images = try data.load(dataset, limit: limit)
+        let images = try data.load(training.dataset, limit: limit)
         // The flags are checked; what still fails here is the model plugin refusing its
         // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
         let run = try usageErrors {
             try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
                                   settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
         }
-        print("training \(modelType.name) on \(dataset) (\(plural(images.train.count, "image")), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
+        print("training \(modelType.name) on \(training.dataset) (\(plural(images.train.count, "image")), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         fflush(nil)  // a log or a pipe shows the header now, not after the first epoch
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)

@@ -32,10 +32,17 @@ public struct ZooCommand: ParsableCommand {
                 .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
             // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.
             let isUsageError = exitCode(for: error) == .validationFailure
-            if isUsageError { message += " (see `zoo help`)" }
+            if isUsageError { message += " (see `\(helpCommand(for: arguments ?? Array(CommandLine.arguments.dropFirst())))`)" }
             fflush(nil)  // what was printed before the error comes before it in a log, too
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             exit(withError: ExitCode(isUsageError ? 64 : 1))
         }
+    }
+
+    /// `zoo help train` when the command line names a verb, else `zoo help`.
+    static func helpCommand(for arguments: [String]) -> String {
+        let verbs = Set(configuration.subcommands.map { $0._commandName })
+        guard let verb = arguments.first, verbs.contains(verb) else { return "zoo help" }
+        return "zoo help \(verb)"
     }
 }

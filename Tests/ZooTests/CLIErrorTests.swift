@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Zoo
 import ZooModels
+@testable import ZooCLI
 
 /// Bad input to the real `zoo` executable: every case must end with a non-zero exit, one line
 /// on stderr that says what is wrong, no crash report, and no file written or changed.
@@ -20,6 +21,16 @@ final class CLIErrorTests: XCTestCase {
     /// A copy of the shared one-epoch VAE checkpoint (latent 20) in this test's folder.
     func vaeCopy(_ name: String = "v.h5") throws -> URL {
         try copyOfSharedCheckpoint("v.h5", CLIVerbTests.vaeArguments, to: folder, as: name)
+    }
+
+    /// A usage error points at the help of the verb it was given to.
+    func testUsageErrorsPointAtTheVerbsHelp() throws {
+        XCTAssertEqual(ZooCommand.helpCommand(for: ["train", "nope"]), "zoo help train")
+        XCTAssertEqual(ZooCommand.helpCommand(for: ["data", "--json"]), "zoo help data")
+        XCTAssertEqual(ZooCommand.helpCommand(for: ["frobnicate"]), "zoo help")
+        XCTAssertEqual(ZooCommand.helpCommand(for: []), "zoo help")
+        let result = try zooFails(["sample", "x.h5", "-n", "0"], in: folder, usage: true)
+        XCTAssertTrue(result.stderr.hasSuffix(" (see `zoo help sample`)\n"), result.description)
     }
 
     func testUnknownModelListsTheRegisteredOnes() throws {

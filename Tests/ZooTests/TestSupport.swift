@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Zoo
 import ZooModels
+@testable import ZooCLI
 
 // Shared helpers for the model, CLI and registry tests of ZooTests. Names are specific
 // (`ZooTestSupport`, `ZooBinary`, ...) so that they cannot clash with other test files in the target.
@@ -178,7 +179,7 @@ extension XCTestCase {
         if quietStdout { XCTAssertEqual(result.stdout, "", "a failed command printed to stdout: \(result)", file: file, line: line) }
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         XCTAssertEqual(lines.count, 1, "expected exactly one line on stderr: \(result)", file: file, line: line)
-        XCTAssertEqual(result.stderr.hasSuffix(" (see `zoo help`)\n"), usage,
+        XCTAssertEqual(result.stderr.hasSuffix(" (see `\(ZooCommand.helpCommand(for: arguments))`)\n"), usage,
                        usage ? "a usage error should point at the help: \(result)" : "a failure of the work itself points at the help: \(result)",
                        file: file, line: line)
         if let first = lines.first {
