@@ -9,13 +9,13 @@ enum OutputPath {
     /// already, a PNG.
     static func checkImage(_ path: String, flag: String) throws {
         guard path.lowercased().hasSuffix(".png") else { throw ValidationError("\(flag) must name a .png file, got '\(path)'") }
-        switch kind(of: path) {
+        switch FileKind.of(path) {
         case nil: break
-        case .typeRegular?:
+        case .regular?:
             guard startsWith(path, PNG.signature) else {
                 throw ValidationError("\(flag) \(path) exists and is not a PNG; not replacing it")
             }
-        case .typeDirectory?: throw ValidationError("\(flag) \(path) is a folder")
+        case .directory?: throw ValidationError("\(flag) \(path) is a folder")
         default: throw ValidationError("\(flag) \(path) is not a regular file")
         }
         try usageErrors { try requireWritableFolder(for: path) }
@@ -24,14 +24,14 @@ enum OutputPath {
     /// The checkpoint `zoo train` writes: a new file, or with `replacing` an old checkpoint.
     static func checkCheckpoint(_ path: String, replacing: Bool) throws {
         guard !path.isEmpty else { throw ZooError("--out must name a file") }
-        switch kind(of: path) {
+        switch FileKind.of(path) {
         case nil: break
-        case .typeRegular? where !startsWith(path, hdf5Signature):
+        case .regular? where !startsWith(path, hdf5Signature):
             throw ZooError("\(path) exists and is not an HDF5 file; not replacing it")
-        case .typeRegular? where !replacing:
+        case .regular? where !replacing:
             throw ZooError("\(path) already exists; continue it with `zoo resume \(path)`, or pass --force to start over")
-        case .typeRegular?: break
-        case .typeDirectory?: throw ZooError("--out \(path) is a folder")
+        case .regular?: break
+        case .directory?: throw ZooError("--out \(path) is a folder")
         default: throw ZooError("--out \(path) is not a regular file")
         }
         try requireWritableFolder(for: path)
@@ -39,9 +39,6 @@ enum OutputPath {
 
     private static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    private static func kind(of path: String) -> FileAttributeType? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-    }
 
     private static func startsWith(_ path: String, _ signature: [UInt8]) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
@@ -53,7 +50,7 @@ enum OutputPath {
     /// alone do not tell (root may write anywhere, but not into /proc).
     private static func requireWritableFolder(for path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard kind(of: folder) == .typeDirectory else { throw ZooError("\(path): cannot write: \(folder) is not a folder") }
+        guard FileKind.of(folder) == .directory else { throw ZooError("\(path): cannot write: \(folder) is not a folder") }
         let probe = "\(folder)/.zoo-probe-\(getpid())"
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ZooError("\(path): cannot write in \(folder) (\(String(cString: strerror(errno))))") }

@@ -11,6 +11,22 @@ import Musl
 import Darwin
 #endif
 
+/// What a path names, following symbolic links (a checkpoint is often a link to the latest run).
+public enum FileKind: Sendable {
+    case regular, directory, other
+
+    /// nil when nothing is there (or it cannot be looked at).
+    public static func of(_ path: String) -> FileKind? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+}
+
 enum FileIO {
     /// The text of errno, e.g. "No such file or directory".
     static func errnoText(_ code: Int32 = errno) -> String {

@@ -155,6 +155,12 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["sample", "v.h5", "--out", "c.png"], in: folder, mentioning: ["--out c.png exists and is not a PNG; not replacing it"], usage: true)
         XCTAssertEqual(try Data(contentsOf: checkpoint), before)
         XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("c.png")), before)
+        // A link to a checkpoint is a checkpoint; a link to a PNG may be overwritten.
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("latest.h5").path, withDestinationPath: "v.h5")
+        try zooOK(["inspect", "latest.h5"], in: folder)
+        try zooOK(["sample", "latest.h5", "-n", "4", "--out", "s.png"], in: folder)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.png").path, withDestinationPath: "s.png")
+        try zooOK(["sample", "latest.h5", "-n", "4", "--out", "link.png"], in: folder)
         // --range belongs to --manifold; with --z it would be silently ignored.
         try zooFails(["decode", "v.h5", "--z", "1,2", "--range", "4"], in: folder, mentioning: ["--range sets the --manifold sweep"], usage: true)
     }

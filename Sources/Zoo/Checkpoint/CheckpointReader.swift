@@ -7,8 +7,7 @@ public enum CheckpointReader {
     /// The full training run, ready to continue or to serve.
     public static func load(_ path: String) throws -> TrainingRun {
         // libhdf5 would wait forever on a pipe and read a device to its end.
-        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-        if let type, type != .typeRegular, type != .typeDirectory { throw ZooError("\(path): not a regular file") }
+        if FileKind.of(path) == .other { throw ZooError("\(path): not a regular file") }
         do {
             return try read(try HDF5File.open(path), name: path)
         } catch let error as HDF5Error {
