@@ -67,9 +67,12 @@ public final class TrainingRun {
     public var isFinished: Bool { epoch >= settings.epochs }
 
     /// Trains until the end of the current epoch, calling `progress` after each step and
-    /// `checkpoint` every `checkpointEvery` steps and at the end of the epoch.
+    /// `checkpoint` every `checkpointEvery` steps and at the end of the epoch. When
+    /// `stopRequested` turns true (Ctrl-C), it checkpoints the step it is at and throws
+    /// `TrainingStopped`, so that a resumed run continues from there exactly.
     @discardableResult
     public func trainEpoch(train: ImageSet, test: ImageSet, checkpointEvery: Int? = nil,
+                           stopRequested: () -> Bool = { false },
                            progress: (TrainingProgress) -> Void = { _ in },
                            checkpoint: (TrainingRun) throws -> Void = { _ in }) throws -> EpochRecord {
         for set in [train, test] where set.imageSize != imageRows * imageColumns {
@@ -101,11 +104,13 @@ public final class TrainingRun {
                                       losses: partialLossSums.mapValues { $0 / Double(partialImages) },
                                       imagesPerSecond: rate,
                                       secondsLeftInEpoch: Double(train.count - partialImages) / max(rate, 1e-9)))
-            if let every = checkpointEvery, every > 0, globalStep % every == 0, stepInEpoch < batches.count {
+            let stopping = stepInEpoch < batches.count && stopRequested()
+            if stepInEpoch < batches.count, stopping || checkpointEvery.map({ $0 > 0 && globalStep % $0 == 0 }) ?? false {
                 partialSeconds += seconds(clock.now - start)
                 start = clock.now
                 try checkpoint(self)
             }
+            if stopping { throw TrainingStopped(epoch: epoch, step: stepInEpoch) }
         }
 
         partialSeconds += seconds(clock.now - start)
@@ -145,6 +150,11 @@ public final class TrainingRun {
         }
         return sums.mapValues { $0 / Double(max(test.count, 1)) }
     }
+}
+
+/// Training stopped on request, after checkpointing step `step` of epoch `epoch + 1`.
+public struct TrainingStopped: Error, Equatable {
+    public let epoch: Int, step: Int
 }
 
 func seconds(_ duration: Duration) -> Double {

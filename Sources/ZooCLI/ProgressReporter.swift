@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Zoo
 
@@ -37,19 +38,31 @@ final class ProgressReporter {
 }
 
 /// Trains `run` to its last epoch, writing the checkpoint at every epoch's end (and every
-/// `checkpointEvery` steps).
+/// `checkpointEvery` steps). Ctrl-C checkpoints the current step and exits with 130.
 func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoint path: String, checkpointEvery: Int?) throws {
     let reporter = ProgressReporter()
     var saved: (epoch: Int, step: Int)?
+    StopRequest.install()
+    func stopped(epoch: Int, step: Int) -> ExitCode {
+        reporter.interrupted()
+        let position = step > 0 ? "epoch \(epoch + 1), step \(step)" : "the end of epoch \(epoch)"
+        print("stopped at \(position); \(path) holds it and `zoo resume \(path)` continues from there")
+        return ExitCode(130)  // as if killed by SIGINT, for scripts
+    }
     while !run.isFinished {
+        if StopRequest.isRequested, let saved, saved == (run.epoch, run.stepInEpoch) {
+            throw stopped(epoch: run.epoch, step: run.stepInEpoch)
+        }
         do {
             let record = try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: checkpointEvery,
-                                            progress: reporter.update) { run in
+                                            stopRequested: { StopRequest.isRequested }, progress: reporter.update) { run in
                 try CheckpointWriter.save(run, to: path)
                 saved = (run.epoch, run.stepInEpoch)
                 if run.stepInEpoch > 0 { reporter.checkpointWritten(step: run.globalStep, path: path) }
             }
             reporter.epochFinished(record, epochs: run.settings.epochs, checkpoint: path)
+        } catch let stop as TrainingStopped {
+            throw stopped(epoch: stop.epoch, step: stop.step)
         } catch let error as ZooError {
             reporter.interrupted()
             let kept = saved.map { "\(path) keeps the last good state (epoch \($0.epoch)\($0.step > 0 ? ", step \($0.step)" : ""))" }

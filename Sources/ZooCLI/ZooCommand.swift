@@ -28,6 +28,10 @@ public struct ZooCommand: ParsableCommand {
         } catch {
             // Help and version requests exit cleanly through the parser; real errors get one line.
             if exitCode(for: error) == .success { exit(withError: error) }
+            if let code = error as? ExitCode {  // an exit status with its message already printed
+                fflush(nil)
+                exit(withError: code)
+            }
             var message = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
             // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.

@@ -47,6 +47,29 @@ final class CLIDeterminismTests: XCTestCase {
         return different
     }
 
+    /// Ctrl-C saves the step training is at and exits 130; resuming from there ends bit for
+    /// bit where an uninterrupted run ends. The full default VAE on one thread takes seconds an
+    /// epoch, so the signal, sent as soon as the header is printed, lands mid-epoch.
+    func testCtrlCSavesTheCurrentStepAndResumesExactly() throws {
+        let arguments = ["train", "vae", "--epochs", "1", "--threads", "1"]
+        let stopped = try zoo(arguments + ["--out", "stopped.h5"], in: folder, interruptAfter: "hyper-parameters")
+        XCTAssertEqual(stopped.status, 130, stopped.description)
+        XCTAssertTrue(stopped.stdout.contains("stopped at epoch 1, step "), stopped.description)
+        XCTAssertTrue(stopped.stdout.contains("`zoo resume stopped.h5` continues from there"), stopped.description)
+        XCTAssertEqual(stopped.stderr, "")
+        let saved = try CheckpointReader.load(folder.appendingPathComponent("stopped.h5").path)
+        XCTAssertEqual(saved.epoch, 0)
+        XCTAssertGreaterThan(saved.stepInEpoch, 0)
+        XCTAssertLessThan(saved.stepInEpoch, 469)
+
+        try zooOK(["resume", "stopped.h5"], in: folder)
+        try zooOK(arguments + ["--out", "whole.h5"], in: folder)
+        let resumed = try CheckpointReader.load(folder.appendingPathComponent("stopped.h5").path)
+        let whole = try CheckpointReader.load(folder.appendingPathComponent("whole.h5").path)
+        XCTAssertEqual(resumed.epoch, 1)
+        XCTAssertEqual(differences(resumed, whole), [])
+    }
+
     func testSameSeedSameWeightsBitForBit() throws {
         let a = try train("a.h5", seed: 7, threads: 1)
         let b = try train("b.h5", seed: 7, threads: 1)

@@ -117,7 +117,8 @@ extension XCTestCase {
     /// Runs `zoo arguments...` in `directory` with the environment cleaned of ZOO_* variables
     /// (so the machine's $ZOO_DATA cannot change what the tests see). stdout and stderr go to
     /// files, so a chatty child can never block on a full pipe.
-    func zoo(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120) throws -> ZooResult {
+    /// `interruptAfter`: send SIGINT (Ctrl-C) once stdout contains this text.
+    func zoo(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120, interruptAfter: String? = nil) throws -> ZooResult {
         let binary = try ZooBinary.url()
         let process = Process()
         process.executableURL = binary
@@ -140,7 +141,14 @@ extension XCTestCase {
         let start = Date()
         try process.run()
         let deadline = start.addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(5_000) }
+        var interruptAfter = interruptAfter
+        while process.isRunning && Date() < deadline {
+            if let marker = interruptAfter, String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self).contains(marker) {
+                process.interrupt()
+                interruptAfter = nil
+            }
+            usleep(5_000)
+        }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
