@@ -21,23 +21,34 @@ enum OutputPath {
         try usageErrors { try requireWritableFolder(for: path) }
     }
 
-    /// The checkpoint `zoo train` writes: a new file, or with `replacing` an old checkpoint.
+    /// The checkpoint `zoo train` writes: a new file, or with `replacing` an old zoo checkpoint.
     static func checkCheckpoint(_ path: String, replacing: Bool) throws {
         guard !path.isEmpty else { throw ZooError("--out must name a file") }
         switch FileKind.of(path) {
         case nil: break
-        case .regular? where !startsWith(path, hdf5Signature):
-            throw ZooError("\(path) exists and is not an HDF5 file; not replacing it")
-        case .regular? where !replacing:
-            throw ZooError("\(path) already exists; continue it with `zoo resume \(path)`, or pass --force to start over")
-        case .regular?: break
+        case .regular?:
+            guard let model = CheckpointReader.modelName(at: path) else {
+                throw ZooError("\(path) exists and is not a zoo checkpoint; not replacing it")
+            }
+            guard replacing else {
+                throw ZooError("\(path) already holds a \(model) checkpoint; continue it with `zoo resume \(path)`, or pass --force to start over")
+            }
+            try requireReplaceable(path)
         case .directory?: throw ZooError("--out \(path) is a folder")
         default: throw ZooError("--out \(path) is not a regular file")
         }
         try requireWritableFolder(for: path)
     }
 
-    private static let hdf5Signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// The checkpoint `zoo resume` rewrites, checked before it trains.
+    static func checkResumable(_ path: String) throws {
+        try requireReplaceable(path)
+        try requireWritableFolder(for: path)
+    }
+
+    private static func requireReplaceable(_ path: String) throws {
+        if let existing = FileKind.permissions(of: path), !existing.replaceable { throw ZooError("\(path) is read-only; not replacing it") }
+    }
 
 
     private static func startsWith(_ path: String, _ signature: [UInt8]) -> Bool {

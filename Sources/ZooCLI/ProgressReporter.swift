@@ -33,7 +33,10 @@ final class ProgressReporter {
     }
 
     func checkpointWritten(step: Int, path: String) {
-        if !live { print("step \(step): checkpoint → \(path)") }
+        if !live {
+            print("step \(step): checkpoint → \(path)")
+            fflush(nil)
+        }
     }
 }
 

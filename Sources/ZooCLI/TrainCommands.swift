@@ -118,6 +118,7 @@ struct Resume: ParsableCommand {
         if run.isFinished {
             throw ValidationError("\(file.checkpoint) finished its \(plural(run.settings.epochs, "epoch")); pass --epochs N with N > \(run.epoch) to train more")
         }
+        try OutputPath.checkResumable(file.checkpoint)
         let images = try data.load(for: run, limit: run.settings.limit)
         print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch")))")
         fflush(nil)

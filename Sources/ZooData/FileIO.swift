@@ -25,6 +25,16 @@ public enum FileKind: Sendable {
         default: return .other
         }
     }
+
+    /// The permission bits of the file at `path`, so that a replacement written beside it can
+    /// keep them, and whether it may be replaced: a file nobody may write (mode 444), or one
+    /// this user may not, is left alone even by root. nil when there is no file.
+    public static func permissions(of path: String) -> (mode: mode_t, replaceable: Bool)? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let mode = st.st_mode & 0o7777
+        return (mode, mode & 0o222 != 0 && access(path, W_OK) == 0)
+    }
 }
 
 enum FileIO {
@@ -90,12 +100,15 @@ enum FileIO {
         guard !base.isEmpty else {
             throw DataError(.io, "cannot write \(what) to \(path): the path names a directory, not a file")
         }
+        let existing = FileKind.permissions(of: path)
+        if let existing, !existing.replaceable { throw DataError(.io, "cannot write \(what) to \(path): the file is read-only") }
         let temp = "\(dir)/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else {
             let why = errnoText()
             throw DataError(.io, "cannot write \(what) to \(path): \(why) (while creating a temporary file in \(dir))")
         }
+        if let existing { fchmod(fd, existing.mode) }  // a replaced file keeps its permissions
         var failure: Int32 = 0
         bytes.withUnsafeBytes { raw in
             var done = 0

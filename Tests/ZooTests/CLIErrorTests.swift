@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import ZooHDF5
 import Zoo
 import ZooModels
 @testable import ZooCLI
@@ -121,7 +122,7 @@ final class CLIErrorTests: XCTestCase {
         let checkpoint = try vaeCopy()
         let before = try Data(contentsOf: checkpoint)
         try zooFails(["train", "vae", "--limit", "100", "--out", "v.h5"], in: folder,
-                     mentioning: ["v.h5 already exists", "zoo resume v.h5", "--force"], usage: true)
+                     mentioning: ["v.h5 already holds a vae checkpoint", "zoo resume v.h5", "--force"], usage: true)
         XCTAssertEqual(try Data(contentsOf: checkpoint), before, "the existing checkpoint was changed")
         // With --force it starts over.
         try zooOK(["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1", "--force", "--out", "v.h5"], in: folder)
@@ -140,8 +141,29 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(train + ["--out", "d.h5", "--force"], in: folder, mentioning: ["--out d.h5 is a folder"], usage: true)
         let picture = folder.appendingPathComponent("p.h5")
         try Data(PNG.signature + [0, 0, 0, 0]).write(to: picture)
-        try zooFails(train + ["--out", "p.h5", "--force"], in: folder, mentioning: ["p.h5 exists and is not an HDF5 file"], usage: true)
+        try zooFails(train + ["--out", "p.h5", "--force"], in: folder, mentioning: ["p.h5 exists and is not a zoo checkpoint"], usage: true)
         XCTAssertEqual(try Data(contentsOf: picture), Data(PNG.signature + [0, 0, 0, 0]))
+        // Someone else's HDF5 data is not a checkpoint to start over from, even with --force.
+        let data = try HDF5File.create(folder.appendingPathComponent("data.h5").path)
+        try data.root.write("x", [Float](repeating: 1, count: 4))
+        try data.close()
+        let dataBefore = try Data(contentsOf: folder.appendingPathComponent("data.h5"))
+        try zooFails(train + ["--out", "data.h5", "--force"], in: folder, mentioning: ["data.h5 exists and is not a zoo checkpoint"], usage: true)
+        XCTAssertEqual(try Data(contentsOf: folder.appendingPathComponent("data.h5")), dataBefore)
+    }
+
+    /// A read-only checkpoint is never replaced: resume refuses before training, and a
+    /// replaced checkpoint keeps its permissions.
+    func testPermissionsAreKept() throws {
+        let checkpoint = try vaeCopy()
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: checkpoint.path)
+        let before = try Data(contentsOf: checkpoint)
+        try zooFails(["resume", "v.h5", "--epochs", "2"], in: folder, mentioning: ["v.h5 is read-only; not replacing it"])
+        XCTAssertEqual(try Data(contentsOf: checkpoint), before)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: checkpoint.path)
+        try zooOK(["resume", "v.h5", "--epochs", "2"], in: folder)
+        let mode = try FileManager.default.attributesOfItem(atPath: checkpoint.path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600, "a private checkpoint became readable by others")
     }
 
     /// Image verbs write PNGs only: a slip like `--out v.h5` never replaces a checkpoint.

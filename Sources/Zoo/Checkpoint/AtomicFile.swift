@@ -7,7 +7,8 @@ import Glibc
 /// contents: write a temporary file `.<name>.tmp-<pid>` in the same folder, fsync it, rename
 /// it over the old one, fsync the folder. A crash at any point leaves the last good file in
 /// place; a process killed while writing leaves its temporary file, which the next successful
-/// write to the same path removes. The temporary name is per process, so a process must not
+/// write to the same path removes. A replaced file keeps its permissions, and a read-only one
+/// is not replaced. The temporary name is per process, so a process must not
 /// save one path from two threads at once.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -19,8 +20,11 @@ public enum AtomicFile {
         let folder = url.deletingLastPathComponent().path
         let temporaryPrefix = ".\(url.lastPathComponent).tmp-"
         let temporary = "\(folder)/\(temporaryPrefix)\(getpid())"
+        let existing = FileKind.permissions(of: path)
+        if let existing, !existing.replaceable { throw ZooError("\(path): the file is read-only; not replacing it") }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ZooError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        if let existing { fchmod(fd, existing.mode) }  // a replaced file keeps its permissions
         // Reserving the blocks up front makes the write cheaper (no delayed allocation page by
         // page). Where the file system cannot, plain writes allocate as usual.
         if bytes.count > 0, let fallocate = fallocateFunction { _ = fallocate(fd, 0, 0, bytes.count) }

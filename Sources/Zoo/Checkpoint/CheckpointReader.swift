@@ -15,6 +15,14 @@ public enum CheckpointReader {
         }
     }
 
+    /// The model a zoo checkpoint at `path` holds, from its attributes alone; nil when the file
+    /// is not a zoo checkpoint (or not readable).
+    public static func modelName(at path: String) -> String? {
+        guard FileKind.of(path) == .regular, let file = try? HDF5File.open(path),
+              (try? formatName(file.root)) == CheckpointLayout.formatName else { return nil }
+        return try? file.root.attributes.string(CheckpointLayout.Attribute.model)
+    }
+
     /// The trained model alone, for encode / decode / sample.
     public static func loadModel(_ path: String) throws -> any GenerativeModel { try load(path).model }
 
