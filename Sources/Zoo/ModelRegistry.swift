@@ -39,6 +39,12 @@ extension GenerativeModel {
         } catch {
             throw ZooError("hyper-parameters of \(name) are not valid: \(JSONText.describe(error))")
         }
+        // The decoder drops keys it does not know (from a newer zoo, or a typo in an edited
+        // file); building the model without them would quietly build another one.
+        let known = JSONText.keys(of: JSONText.encode(hyperparameters))
+        if let unknown = JSONText.keys(of: json).subtracting(known).sorted().first {
+            throw ZooError("hyper-parameters of \(name) are not valid: unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
         do {
             return try Self(hyperparameters, imageSize: imageSize, generator: &generator)
         } catch let error as ZooError {
@@ -90,6 +96,11 @@ public enum JSONText {
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The keys of a JSON object (none for anything else).
+    static func keys(of json: String) -> Set<String> {
+        Set(((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any])?.keys ?? [:].keys)
     }
 
     /// The JSON text of `key`'s value in a JSON object, e.g. "[400]".

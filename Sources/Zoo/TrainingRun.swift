@@ -80,6 +80,9 @@ public final class TrainingRun {
         }
         var shuffler = dataGenerator
         let batches = train.batches(size: settings.batchSize, order: shuffler.permutation(train.count), range: modelType.pixelRange)
+        guard stepInEpoch < batches.count else {
+            throw ZooError("the run is at step \(stepInEpoch) of an epoch, but \(train.count) images make \(batches.count) steps of \(settings.batchSize)")
+        }
         let optimizerList = optimizers.map(\.optimizer)
         let clock = ContinuousClock()
         var start = clock.now

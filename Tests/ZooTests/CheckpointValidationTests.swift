@@ -105,6 +105,9 @@ final class CheckpointValidationTests: CheckpointTestCase {
         // Hyper-parameters that build a different model: every weight has the wrong shape.
         expectRefused(try variant("other-size") { $0.attributes["/"]!["hyperparameters"] = .string(#"{"hidden":[33],"latent":4}"#) },
                       ["/weights/", "has shape", "expected"])
+        expectRefused(try variant("newer-hyperparameter") {
+            $0.attributes["/"]!["hyperparameters"] = .string(#"{"hidden":[32],"latent":4,"dropout":0.5}"#)
+        }, ["hyper-parameters of vae are not valid: unknown key 'dropout' (known: hidden, latent)"])
         expectRefused(try variant("bad-training") { $0.attributes["/"]!["training"] = .string(#"{"epochs":"many"}"#) },
                       ["training settings are not valid"])
         // Settings that decode but could not train: named by their JSON keys, not as flags.
@@ -191,10 +194,12 @@ final class CheckpointValidationTests: CheckpointTestCase {
         expectRefused(try variant("negative-epoch") { $0.attributes["/training_state"]!["epoch"] = .int64(-1) }, ["negative counters"])
         expectRefused(try variant("negative-step") {
             $0.datasets["/optimizer/optimizer/encoder.0.bias/step"] = .init(values: .int64([-3]), shape: [])
-        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 16777216"])
+        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 2^53"])
+        expectRefused(try variant("history-behind") { $0.attributes["/training_state"]!["epoch"] = .int64(50) },
+                      ["history has 1 epochs, but training_state says 50 are done"])
         expectRefused(try variant("huge-step") {
             $0.datasets["/optimizer/optimizer/encoder.0.bias/step"] = .init(values: .int64([.max]), shape: [])
-        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 16777216"])
+        }, ["/optimizer/optimizer/encoder.0.bias/step: expected one integer from 0 to 2^53"])
         expectRefused(try variant("nan-partial-seconds") { $0.attributes["/training_state"]!["partial_seconds"] = .double(.nan) },
                       ["training_state: partial_seconds is nan, expected a number of seconds"])
         expectRefused(try variant("endless-history") {

@@ -111,6 +111,9 @@ public enum CheckpointReader {
         let sums = try state.openGroup(T.partialLossSums)
         for key in try sums.datasetNames() { run.partialLossSums[key] = try readSmall(sums, key, as: Double.self, file: name).first ?? 0 }
         run.history = try readHistory(try root.openGroup(CheckpointLayout.history), file: name)
+        guard run.history.count == run.epoch else {
+            throw ZooError("\(name): history has \(run.history.count) epochs, but training_state says \(run.epoch) are done")
+        }
         return run
     }
 
@@ -131,9 +134,10 @@ public enum CheckpointReader {
                     let slot = CheckpointWriter.splitSlot(key).slot
                     if CheckpointLayout.integerSlots.contains(slot) {
                         let step = try readSmall(parameterGroup, slot, as: Int64.self, file: file)
-                        // Optimizers keep their step count in a float tensor, exact up to 2^24.
-                        guard step.count == 1, (0...(1 << 24)).contains(step[0]) else {
-                            throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one integer from 0 to \(1 << 24)")
+                        // Optimizers keep their step count in a float tensor: exact up to 2^24, and
+                        // rounded beyond, where it changes no update (Adam's bias corrections are 1).
+                        guard step.count == 1, (0...(1 << 53)).contains(step[0]) else {
+                            throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one integer from 0 to 2^53")
                         }
                         state[key] = Tensor(Float(step[0]))
                     } else {
