@@ -65,8 +65,10 @@ struct Decode: ParsableCommand {
     /// The --z vectors as numbers.
     private func vectors() throws -> [[Float]] {
         try z.enumerated().map { i, text in
-            let parts = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.allSatisfy({ $0 != nil && $0!.isFinite }) else { throw ValidationError("--z \(i + 1) '\(text)' is not a list of numbers") }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.allSatisfy({ $0 != nil && $0!.isFinite }) else {
+                throw ValidationError("latent vector \(i + 1) ('\(text)') must be finite numbers separated by commas")
+            }
             return parts.map { $0! }
         }
     }

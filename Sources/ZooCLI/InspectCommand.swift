@@ -18,6 +18,7 @@ struct Inspect: ParsableCommand {
         let run = try file.load()
         if let plot { try plotHistory(run, to: plot) }
         let tensors = try CheckpointReader.listTensors(file.checkpoint)
+        let origin = try CheckpointReader.origin(file.checkpoint)
         let parameterCount = run.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
         if output.json {
             Output.json([
@@ -26,12 +27,15 @@ struct Inspect: ParsableCommand {
                 "training": jsonObject(JSONText.encode(run.settings)),
                 "epoch": run.epoch, "step_in_epoch": run.stepInEpoch, "global_step": run.globalStep,
                 "parameters": parameterCount,
+                "format_version": origin.formatVersion, "zoo_version": origin.zooVersion as Any, "created": origin.created as Any,
+                "image_size": [run.imageRows, run.imageColumns],
                 "history": run.history.map { ["epoch": $0.epoch, "losses": $0.losses, "metrics": $0.metrics, "seconds": $0.seconds] },
                 "tensors": tensors.map { ["path": $0.path, "shape": $0.shape, "type": $0.type, "bytes": $0.storedBytes] },
             ])
             return
         }
         print("\(file.checkpoint): \(run.modelType.name) — \(run.modelType.summary)")
+        print("written           by zoo \(origin.zooVersion ?? "?") at \(origin.created ?? "?") (format version \(origin.formatVersion)), for \(run.imageRows)x\(run.imageColumns) images")
         print("hyper-parameters  \(run.model.hyperparametersJSON)")
         print("training          \(JSONText.encode(run.settings))")
         let position = run.stepInEpoch > 0 ? ", plus \(run.stepInEpoch) steps of epoch \(run.epoch + 1)" : ""

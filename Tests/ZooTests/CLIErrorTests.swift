@@ -196,7 +196,11 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["decode", "v.h5", "--z", "1,2", "--manifold", "5", "--out", "m.png"], in: folder,
                      mentioning: ["either --z or --manifold"], mustNotExist: ["m.png"], usage: true)
         try zooFails(["decode", "v.h5", "--z", "a,b", "--out", "m.png"], in: folder,
-                     mentioning: ["is not a list of numbers"], mustNotExist: ["m.png"], usage: true)
+                     mentioning: ["latent vector 1 ('a,b') must be finite numbers separated by commas"], mustNotExist: ["m.png"], usage: true)
+        try zooFails(["decode", "v.h5", "--z", "1,2,", "--out", "m.png"], in: folder,
+                     mentioning: ["latent vector 1 ('1,2,') must be finite numbers"], mustNotExist: ["m.png"], usage: true)
+        try zooFails(["decode", "v.h5", "--z", "nan,0", "--out", "m.png"], in: folder,
+                     mentioning: ["latent vector 1 ('nan,0') must be finite numbers"], mustNotExist: ["m.png"], usage: true)
     }
 
     func testResumeOfAFinishedRun() throws {

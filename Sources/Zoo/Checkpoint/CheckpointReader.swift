@@ -251,7 +251,26 @@ public struct StoredTensor: Sendable {
     public let storedBytes: Int
 }
 
+/// Who wrote a checkpoint, and when: informational attributes the reader does not check.
+public struct CheckpointOrigin: Sendable {
+    public let formatVersion: Int
+    public let zooVersion: String?
+    public let created: String?
+}
+
 extension CheckpointReader {
+    /// The format version and the writer's version and time, for `zoo inspect`.
+    public static func origin(_ path: String) throws -> CheckpointOrigin {
+        do {
+            let attributes = try HDF5File.open(path).root.attributes
+            typealias A = CheckpointLayout.Attribute
+            return CheckpointOrigin(formatVersion: Int(try attributes.int64(A.formatVersion)),
+                                    zooVersion: try? attributes.string(A.zooVersion), created: try? attributes.string(A.created))
+        } catch let error as HDF5Error {
+            throw ZooError(error.description)
+        }
+    }
+
     /// Every dataset in the file, depth first, in name order.
     public static func listTensors(_ path: String) throws -> [StoredTensor] {
         do {
