@@ -47,12 +47,18 @@ struct Encode: ParsableCommand {
             let width = tensor.count / n
             return Array(tensor.scalars[(i * width)..<((i + 1) * width)])
         }
+        // A code is a vector even of size 1; an extra with one value per image (the GAN's
+        // reconstruction error) is a number.
+        func isNumber(_ key: String) -> Bool { key != "z" && shown[key]!.count == n }
         if output.json {
             Output.json([
                 "model": run.modelType.name, "meaning": run.modelType.encodeDescription,
                 "images": (0..<n).map { i -> [String: Any] in
                     var entry: [String: Any] = ["index": i, "label": Int(test.labels[i])]
-                    for (key, tensor) in shown { entry[key] = row(tensor, i).map(Double.init) }
+                    for (key, tensor) in shown {
+                        let values = row(tensor, i).map(Double.init)
+                        entry[key] = isNumber(key) ? values[0] as Any : values as Any
+                    }
                     return entry
                 },
             ])
@@ -61,7 +67,8 @@ struct Encode: ParsableCommand {
         print("\(run.modelType.name) codes: \(run.modelType.encodeDescription)")
         for i in 0..<n {
             let parts = shown.keys.sorted { $0 == "z" ? true : ($1 == "z" ? false : $0 < $1) }.map { key in
-                "\(key) [" + row(shown[key]!, i).map { String(format: "%.3f", $0) }.joined(separator: ", ") + "]"
+                let values = row(shown[key]!, i).map { String(format: "%.3f", $0) }
+                return isNumber(key) ? "\(key) \(values[0])" : "\(key) [" + values.joined(separator: ", ") + "]"
             }
             print("test image \(i) (label \(test.labels[i])): " + parts.joined(separator: "  "))
         }
