@@ -70,7 +70,8 @@ public struct LinePlot: Sendable {
         let yLabelsWidth = yAxis.labels.map { Canvas.textWidth($0, scale: style.scale) }.max() ?? 0
         let left = style.gap + (yLabel.isEmpty ? 0 : style.charHeight + style.gap) + yLabelsWidth + style.tickLength + style.gap
         let plotWidthGuess = max(10, width - left - 3 * style.gap)
-        let xAxis = Axis.horizontal(xMin, xMax, pixels: plotWidthGuess, style: style)
+        let integralX = hasData && series.allSatisfy { $0.xs.allSatisfy { !$0.isFinite || $0 == $0.rounded() } }
+        let xAxis = Axis.horizontal(xMin, xMax, pixels: plotWidthGuess, style: style, integral: integralX)
         let lastLabel = xAxis.labels.last.map { Canvas.textWidth($0, scale: style.scale) / 2 } ?? 0
         let right = max(3 * style.gap, lastLabel + style.gap)
         let area = (x: left, y: top, w: max(10, width - left - right), h: plotHeight)

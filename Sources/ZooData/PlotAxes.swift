@@ -20,21 +20,23 @@ struct Axis {
         return (v - lo) / (hi - lo)
     }
 
-    /// A linear axis around [min, max] with a 4% margin and about `target` ticks.
-    static func linear(_ min: Double, _ max: Double, target: Int) -> Axis {
+    /// A linear axis around [min, max] with a 4% margin and about `target` ticks; for
+    /// `integral` data (epochs) the ticks are whole numbers too.
+    static func linear(_ min: Double, _ max: Double, target: Int, integral: Bool = false) -> Axis {
         var lo = min, hi = max
         if !(lo.isFinite && hi.isFinite) || lo > hi { (lo, hi) = (0, 1) }
         // Stay clear of overflow in the arithmetic below; such values are not plotted meaningfully anyway.
         (lo, hi) = (Swift.min(Swift.max(lo, -1e300), 1e300), Swift.max(Swift.min(hi, 1e300), -1e300))
         if hi - lo <= Swift.max(abs(lo), abs(hi)) * 1e-12 {
             // A constant (or a single point): a window around it.
-            let d = lo == 0 ? 1 : abs(lo) * 0.1
+            let d = integral || lo == 0 ? 1 : abs(lo) * 0.1
             (lo, hi) = (lo - d, hi + d)
         } else {
             let pad = (hi - lo) * 0.04
             (lo, hi) = (lo - pad, hi + pad)
         }
-        let step = niceStep((hi - lo) / Double(Swift.max(2, target)))
+        let nice = niceStep((hi - lo) / Double(Swift.max(2, target)))
+        let step = integral ? Swift.max(1, nice) : nice
         let first = (lo / step).rounded(.up), last = (hi / step + 1e-9).rounded(.down)
         guard step.isFinite, step > 0, first.isFinite, last.isFinite, last - first < 1000 else {
             // Nothing nice fits (a span near the limits of Double): label the ends.
@@ -77,10 +79,10 @@ struct Axis {
 
     /// A linear x axis with as many ticks as fit `pixels` without the labels crowding:
     /// each tick gets at least its widest label plus two gaps.
-    static func horizontal(_ min: Double, _ max: Double, pixels: Int, style: PlotStyle) -> Axis {
+    static func horizontal(_ min: Double, _ max: Double, pixels: Int, style: PlotStyle, integral: Bool = false) -> Axis {
         var target = Swift.min(10, Swift.max(2, pixels / (8 * style.gap)))
         while true {
-            let axis = linear(min, max, target: target)
+            let axis = linear(min, max, target: target, integral: integral)
             let widest = axis.labels.map { Canvas.textWidth($0, scale: style.scale) }.max() ?? 0
             let spacing = Double(pixels) * (axis.ticks.count > 1 ? (axis.ticks[1] - axis.ticks[0]) / (axis.hi - axis.lo) : 1)
             if target <= 2 || spacing >= Double(widest + 2 * style.gap) { return axis }

@@ -38,6 +38,10 @@ final class PlotTests: XCTestCase {
         XCTAssertEqual(Axis.linear(-1, 1, target: 4).labels, ["-1.0", "-0.5", "0", "0.5", "1.0"])
         XCTAssertEqual(Axis.linear(0, 3e-5, target: 3).labels, ["0", "1e-5", "2e-5", "3e-5"])
         XCTAssertEqual(Axis.linear(0, 2e6, target: 4).labels, ["0", "0.5e6", "1.0e6", "1.5e6", "2.0e6"])
+        // Epochs are whole numbers: one epoch gets 0, 1, 2 rather than 0.90, 0.92, ...; a
+        // few epochs never get ticks between them.
+        XCTAssertEqual(Axis.linear(1, 1, target: 10, integral: true).labels, ["0", "1", "2"])
+        XCTAssertEqual(Axis.linear(1, 3, target: 10, integral: true).labels, ["1", "2", "3"])
         // A constant series still gets an axis around it.
         XCTAssertFalse(Axis.linear(3, 3, target: 4).ticks.isEmpty)
         XCTAssertEqual(Axis.logarithmic(0.01, 100).labels, ["0.01", "0.1", "1", "10", "100"])
