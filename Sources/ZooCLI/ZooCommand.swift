@@ -21,7 +21,9 @@ public struct ZooCommand: ParsableCommand {
     /// Registers `models` and runs the command line (exits the process).
     public static func run(models: [any GenerativeModel.Type], arguments: [String]? = nil) -> Never {
         ModelRegistry.register(models)
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
+            try checkVerb(given)
             var command = try parseAsRoot(arguments)
             try command.run()
             exit()
@@ -36,16 +38,25 @@ public struct ZooCommand: ParsableCommand {
                 .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
             // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.
             let isUsageError = exitCode(for: error) == .validationFailure
-            if isUsageError { message += " (see `\(helpCommand(for: arguments ?? Array(CommandLine.arguments.dropFirst())))`)" }
+            if isUsageError { message += " (see `\(helpCommand(for: given))`)" }
             fflush(nil)  // what was printed before the error comes before it in a log, too
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             exit(withError: ExitCode(isUsageError ? 64 : 1))
         }
     }
 
+    static var verbs: [String] { configuration.subcommands.map { $0._commandName } }
+
+    /// An unknown verb, also after `help`, named as such (the parser would call it an
+    /// "unexpected argument", or show the general help and succeed).
+    static func checkVerb(_ arguments: [String]) throws {
+        let candidate = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
+        guard let candidate, !candidate.hasPrefix("-"), candidate != "help", !verbs.contains(candidate) else { return }
+        throw ValidationError("unknown command '\(candidate)'; commands: \(verbs.joined(separator: ", "))")
+    }
+
     /// `zoo help train` when the command line names a verb, else `zoo help`.
     static func helpCommand(for arguments: [String]) -> String {
-        let verbs = Set(configuration.subcommands.map { $0._commandName })
         guard let verb = arguments.first, verbs.contains(verb) else { return "zoo help" }
         return "zoo help \(verb)"
     }

@@ -227,7 +227,9 @@ final class CLIErrorTests: XCTestCase {
                      mentioning: ["--checkpoint-every must be at least 1, got 0"], usage: true)
         try zooFails(["sample", "v.h5", "--out", "no-such-folder/s.png"], in: folder,
                      mentioning: ["no-such-folder/s.png: cannot write", "no-such-folder is not a folder"], mustNotExist: ["no-such-folder"], usage: true)
-        try zooFails(["frobnicate"], in: folder, mentioning: ["frobnicate"], usage: true)
+        try zooFails(["frobnicate"], in: folder, mentioning: ["unknown command 'frobnicate'; commands: list, train, resume"], usage: true)
+        try zooFails(["help", "frobnicate"], in: folder, mentioning: ["unknown command 'frobnicate'"], usage: true)
+        try zooOK(["help", "sample"], in: folder)
         try zooFails(["sample"], in: folder, mentioning: ["<checkpoint>"], usage: true)
     }
 }
