@@ -167,6 +167,8 @@ def main(argv):
     state_dict = torch.load(args.state_dict, map_location="cpu", weights_only=True)
     training = {"seed": args.seed}
     if args.epochs is not None:
+        if args.epochs < 1:
+            raise SystemExit(f"--epochs must be at least 1, got {args.epochs}")  # zoo refuses such a file
         training["epochs"] = args.epochs
     hyperparameters = json.loads(args.hyperparameters) if args.hyperparameters else None
     export(args.out, args.model, state_dict, hyperparameters, training)

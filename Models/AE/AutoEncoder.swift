@@ -23,6 +23,8 @@ public final class AutoEncoder: GenerativeModel {
     var codes: LatentGaussian
 
     public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+        // The sampler keeps a latent × latent covariance and factorises it every epoch.
+        guard (1...4096).contains(h.latent) else { throw ZooError("ae: latent must be between 1 and 4096, got \(h.latent)") }
         hyperparameters = h
         encoder = try .perceptron([imageSize] + h.hidden + [h.latent], activation: { .relu }, generator: &generator)
         decoder = try .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)

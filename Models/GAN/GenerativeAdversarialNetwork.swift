@@ -26,9 +26,9 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
     let discriminator: Sequential
 
     public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
-        guard h.leakySlope.isFinite, (0..<1).contains(h.leakySlope) else { throw ZooError("gan: leakySlope must be in [0, 1), got \(h.leakySlope)") }
-        guard (1...100_000).contains(h.inversionSteps) else {
-            throw ZooError("gan: inversionSteps must be between 1 and 100000, got \(h.inversionSteps)")
+        guard h.leakySlope.isFinite else { throw ZooError("gan: leakySlope must be a finite number, got \(h.leakySlope)") }
+        guard (0...100_000).contains(h.inversionSteps) else {
+            throw ZooError("gan: inversionSteps must be between 0 and 100000, got \(h.inversionSteps)")
         }
         hyperparameters = h
         let slope = h.leakySlope

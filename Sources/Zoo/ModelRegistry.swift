@@ -59,8 +59,9 @@ extension GenerativeModel {
         let what = "hyper-parameter of \(name)"
         let json = try JSONText.patch(defaultHyperparametersJSON, with: overrides, what: what)
         guard (try? JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))) == nil else { return json }
-        // Foundation's decoding errors do not say which key failed, so find the override that
-        // breaks the defaults on its own, and show the default as an example of the kind wanted.
+        // For a number of the wrong kind (2.5 for an Int) Foundation's error names no key, so
+        // find the override that breaks the defaults on its own, and show the default as an
+        // example of the kind wanted.
         for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
             let alone = try JSONText.patch(defaultHyperparametersJSON, with: [key: text], what: what)
             if (try? JSONDecoder().decode(Hyperparameters.self, from: Data(alone.utf8))) == nil {

@@ -23,12 +23,12 @@ enum OutputPath {
 
     /// The checkpoint `zoo train` writes: a new file, or with `replacing` an old zoo checkpoint.
     static func checkCheckpoint(_ path: String, replacing: Bool) throws {
-        guard !path.isEmpty else { throw ZooError("--out must name a file") }
+        guard !path.isEmpty, !path.hasSuffix("/") else { throw ZooError("--out must name a file, got '\(path)'") }
         switch FileKind.of(path) {
         case nil: break
         case .regular?:
             guard let model = CheckpointReader.modelName(at: path) else {
-                throw ZooError("\(path) exists and is not a zoo checkpoint; not replacing it")
+                throw ZooError("\(path) exists and is not a readable zoo checkpoint; not replacing it (remove it to start over)")
             }
             guard replacing else {
                 throw ZooError("\(path) already holds a \(model) checkpoint; continue it with `zoo resume \(path)`, or pass --force to start over")
@@ -50,7 +50,6 @@ enum OutputPath {
         if let existing = FileKind.permissions(of: path), !existing.replaceable { throw ZooError("\(path) is read-only; not replacing it") }
     }
 
-
     private static func startsWith(_ path: String, _ signature: [UInt8]) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
@@ -61,7 +60,11 @@ enum OutputPath {
     /// alone do not tell (root may write anywhere, but not into /proc).
     private static func requireWritableFolder(for path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileKind.of(folder) == .directory else { throw ZooError("\(path): cannot write: \(folder) is not a folder") }
+        switch FileKind.of(folder) {
+        case .directory?: break
+        case nil: throw ZooError("\(path): cannot write: folder \(folder) does not exist")
+        default: throw ZooError("\(path): cannot write: \(folder) is not a folder")
+        }
         let probe = "\(folder)/.zoo-probe-\(getpid())"
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ZooError("\(path): cannot write in \(folder) (\(String(cString: strerror(errno))))") }

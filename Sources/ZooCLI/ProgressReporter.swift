@@ -41,16 +41,16 @@ final class ProgressReporter {
 }
 
 /// Trains `run` to its last epoch, writing the checkpoint at every epoch's end (and every
-/// `checkpointEvery` steps). Ctrl-C checkpoints the current step and exits with 130.
+/// `checkpointEvery` steps). After `StopRequest.install()`, Ctrl-C checkpoints the current
+/// step and exits with 130.
 func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoint path: String, checkpointEvery: Int?) throws {
     let reporter = ProgressReporter()
     var saved: (epoch: Int, step: Int)?
-    StopRequest.install()
     func stopped(epoch: Int, step: Int) -> ExitCode {
         reporter.interrupted()
         let position = step > 0 ? "epoch \(epoch + 1), step \(step)" : "the end of epoch \(epoch)"
         print("stopped at \(position); \(path) holds it and `zoo resume \(path)` continues from there")
-        return ExitCode(130)  // as if killed by SIGINT, for scripts
+        return ExitCode(StopRequest.exitStatus)  // as if killed by the signal, for scripts
     }
     while !run.isFinished {
         if StopRequest.isRequested, let saved, saved == (run.epoch, run.stepInEpoch) {

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -6,25 +5,24 @@ import Glibc
 
 /// Ctrl-C (SIGINT) or SIGTERM during training: the first asks training to stop after the step
 /// it is in, with that step checkpointed, so nothing done is lost and `zoo resume` continues
-/// exactly; a second ends the process at once, as usual.
+/// exactly; the handler then resets itself, so a second one ends the process at once.
 enum StopRequest {
-    private static let flag = Atomic<Bool>(false)
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    /// The signal that asked to stop, or 0. An atomic store is all a signal handler may do.
+    private static let signalNumber = Atomic<Int32>(0)
 
-    static var isRequested: Bool { flag.load(ordering: .relaxed) }
+    static var isRequested: Bool { signalNumber.load(ordering: .relaxed) != 0 }
 
-    /// Installs the handlers (once).
+    /// The exit status of a process stopped by that signal, as the shell reports one killed
+    /// by it: 130 for SIGINT, 143 for SIGTERM.
+    static var exitStatus: Int32 { 128 + signalNumber.load(ordering: .relaxed) }
+
+    /// Installs the handlers; call it before anything is printed, so no Ctrl-C falls between.
     static func install() {
-        guard sources.isEmpty else { return }
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)  // delivered to the dispatch source instead
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                flag.store(true, ordering: .relaxed)
-                signal(number, SIG_DFL)
-            }
-            source.resume()
-            sources.append(source)
-        }
+        _ = isRequested  // initialise the global now, not inside the handler
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { number in StopRequest.signalNumber.store(number, ordering: .relaxed) }
+        action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)  // 0x80000000: the next one takes the default action, exit
+        sigemptyset(&action.sa_mask)
+        for number in [SIGINT, SIGTERM] { sigaction(number, &action, nil) }
     }
 }

@@ -32,7 +32,7 @@ struct Train: ParsableCommand {
     var checkpointEvery: Int?
     @Option(help: "Train on the first N training images only (quick trials).")
     var limit: Int?
-    @Flag(help: "Overwrite the output checkpoint if it exists.")
+    @Flag(help: "Start over when the output file is a zoo checkpoint already (any other file is never replaced).")
     var force = false
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
@@ -71,6 +71,7 @@ struct Train: ParsableCommand {
     private func outputPath(for modelType: any GenerativeModel.Type) -> String { out ?? "\(modelType.name).h5" }
 
     func run() throws {
+        StopRequest.install()
         compute.apply()
         let (modelType, hyperparametersJSON, training) = try plan()
 
@@ -107,6 +108,7 @@ struct Resume: ParsableCommand {
     }
 
     func run() throws {
+        StopRequest.install()
         compute.apply()
         let run = try file.load()
         if let epochs {

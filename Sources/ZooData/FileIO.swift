@@ -26,6 +26,15 @@ public enum FileKind: Sendable {
         }
     }
 
+    /// Where a write to `path` should go: through a symbolic link to the file it names (so
+    /// that `latest.h5 -> run3.h5` stays a link and run3.h5 is updated), else `path` itself.
+    public static func writeTarget(_ path: String) -> String {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
     /// The permission bits of the file at `path`, so that a replacement written beside it can
     /// keep them, and whether it may be replaced: a file nobody may write (mode 444), or one
     /// this user may not, is left alone even by root. nil when there is no file.
@@ -93,7 +102,8 @@ enum FileIO {
 
     /// Writes `bytes` to `path` atomically: into a temporary file in the same directory
     /// (so rename(2) cannot cross file systems), then renamed over `path`.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, what: String = "file") throws {
+    static func writeAtomically(_ bytes: [UInt8], to requested: String, what: String = "file") throws {
+        let path = FileKind.writeTarget(requested)
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path

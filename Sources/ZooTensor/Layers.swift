@@ -75,10 +75,13 @@ extension Sequential {
         guard widths.allSatisfy({ (1...maximumParameters).contains($0) }) else {
             throw LayerSizeError(description: "layer widths \(shown): each must be between 1 and \(maximumParameters)")
         }
-        // Each width is at most 2^27, so no product or sum here can overflow.
-        let parameters = zip(widths, widths.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+        // Each width is at most 2^27, so no product overflows, and the sum stops at the cap.
+        var parameters = 0
+        for (inWidth, outWidth) in zip(widths, widths.dropFirst()) where parameters <= maximumParameters {
+            parameters += (inWidth + 1) * outWidth
+        }
         guard parameters <= maximumParameters else {
-            throw LayerSizeError(description: "layer widths \(shown) need \(parameters) weights; at most \(maximumParameters) fit")
+            throw LayerSizeError(description: "layer widths \(shown) need more than \(maximumParameters) weights")
         }
         var layers: [any Layer] = []
         for (i, (inWidth, outWidth)) in zip(widths, widths.dropFirst()).enumerated() {

@@ -7,7 +7,8 @@ import Glibc
 /// contents: write a temporary file `.<name>.tmp-<pid>` in the same folder, fsync it, rename
 /// it over the old one, fsync the folder. A crash at any point leaves the last good file in
 /// place; a process killed while writing leaves its temporary file, which the next successful
-/// write to the same path removes. A replaced file keeps its permissions, and a read-only one
+/// write to the same path removes. A symbolic link is written through, to the file it names.
+/// A replaced file keeps its permissions, and a read-only one
 /// is not replaced. The temporary name is per process, so a process must not
 /// save one path from two threads at once.
 public enum AtomicFile {
@@ -15,7 +16,8 @@ public enum AtomicFile {
         try bytes.withUnsafeBytes { try write($0, to: path) }
     }
 
-    public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+    public static func write(_ bytes: UnsafeRawBufferPointer, to requested: String) throws {
+        let path = FileKind.writeTarget(requested)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let temporaryPrefix = ".\(url.lastPathComponent).tmp-"

@@ -3,6 +3,10 @@
 public enum CheckpointLayout {
     public static let formatName = "zoo-checkpoint"
     public static let formatVersion: Int64 = 1
+    /// The most elements a tensor in a checkpoint may have: a perceptron's whole weights are
+    /// capped at this (`Sequential.maximumParameters`), and so is any model state. The reader
+    /// refuses larger declared shapes before allocating anything.
+    public static let maximumTensorElements = Sequential.maximumParameters
 
     public enum Attribute {
         public static let format = "format"

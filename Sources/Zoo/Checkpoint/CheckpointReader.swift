@@ -135,7 +135,8 @@ public enum CheckpointReader {
                     if CheckpointLayout.integerSlots.contains(slot) {
                         let step = try readSmall(parameterGroup, slot, as: Int64.self, file: file)
                         // Optimizers keep their step count in a float tensor: exact up to 2^24, and
-                        // rounded beyond, where it changes no update (Adam's bias corrections are 1).
+                        // rounded beyond, where it changes no update: Adam's bias corrections
+                        // are 1 to float precision there for any beta below 1 - 10^-6.
                         guard step.count == 1, (0...(1 << 53)).contains(step[0]) else {
                             throw ZooError("\(file): \(parameterGroup.path)/\(slot): expected one integer from 0 to 2^53")
                         }
@@ -195,7 +196,7 @@ public enum CheckpointReader {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
         }
         // A shape the file declares is allocated before it is read; no zoo tensor is larger.
-        guard dataset.count <= Sequential.maximumParameters else {
+        guard dataset.count <= CheckpointLayout.maximumTensorElements else {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), larger than any tensor zoo writes")
         }
         let tensor = try Tensor(shape: dataset.shape) { out in

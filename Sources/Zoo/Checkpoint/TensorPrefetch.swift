@@ -73,7 +73,7 @@ final class TensorPrefetch: @unchecked Sendable {
     private func readAhead(in group: HDF5Group) throws {
         for name in try group.datasetNames() {
             let dataset = try group.openDataset(name)
-            guard dataset.elementType == .float32, (1...Sequential.maximumParameters).contains(dataset.count),
+            guard dataset.elementType == .float32, (1...CheckpointLayout.maximumTensorElements).contains(dataset.count),
                   dataset.storedBytes == 4 * dataset.count + 4 else {
                 continue
             }
