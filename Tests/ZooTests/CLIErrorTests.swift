@@ -122,7 +122,7 @@ final class CLIErrorTests: XCTestCase {
         let checkpoint = try vaeCopy()
         let before = try Data(contentsOf: checkpoint)
         try zooFails(["train", "vae", "--limit", "100", "--out", "v.h5"], in: folder,
-                     mentioning: ["v.h5 already holds a vae checkpoint", "zoo resume v.h5", "--force"], usage: true)
+                     mentioning: ["v.h5 already holds a checkpoint of vae", "zoo resume v.h5", "--force"], usage: true)
         XCTAssertEqual(try Data(contentsOf: checkpoint), before, "the existing checkpoint was changed")
         // With --force it starts over.
         try zooOK(["train", "vae", "--limit", "100", "--set", "hidden=[8]", "--epochs", "1", "--force", "--out", "v.h5"], in: folder)
