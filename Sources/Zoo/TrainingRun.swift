@@ -66,6 +66,14 @@ public final class TrainingRun {
 
     public var isFinished: Bool { epoch >= settings.epochs }
 
+    /// Fails unless `images` are the size the model was built for: another data set under
+    /// the same name (`--data`) would otherwise reach the model's matrix products.
+    public func requireImageSize(of images: ImageSet) throws {
+        guard (images.rows, images.columns) == (imageRows, imageColumns) else {
+            throw ZooError("\(settings.dataset) images are \(images.rows)x\(images.columns) pixels; the checkpoint's \(modelType.name) takes \(imageRows)x\(imageColumns)")
+        }
+    }
+
     /// Trains until the end of the current epoch, calling `progress` after each step and
     /// `checkpoint` every `checkpointEvery` steps and at the end of the epoch. When
     /// `stopRequested` turns true (Ctrl-C), it checkpoints the step it is at and throws
@@ -75,9 +83,8 @@ public final class TrainingRun {
                            stopRequested: () -> Bool = { false },
                            progress: (TrainingProgress) -> Void = { _ in },
                            checkpoint: (TrainingRun) throws -> Void = { _ in }) throws -> EpochRecord {
-        for set in [train, test] where set.imageSize != imageRows * imageColumns {
-            throw ZooError("images of \(set.rows)x\(set.columns) pixels for a \(modelType.name) built for \(imageRows)x\(imageColumns)")
-        }
+        try requireImageSize(of: train)
+        try requireImageSize(of: test)
         var shuffler = dataGenerator
         let batches = train.batches(size: settings.batchSize, order: shuffler.permutation(train.count), range: modelType.pixelRange)
         guard stepInEpoch < batches.count else {
@@ -107,8 +114,10 @@ public final class TrainingRun {
                                       losses: partialLossSums.mapValues { $0 / Double(partialImages) },
                                       imagesPerSecond: rate,
                                       secondsLeftInEpoch: Double(train.count - partialImages) / max(rate, 1e-9)))
-            let stopping = stepInEpoch < batches.count && stopRequested()
-            if stepInEpoch < batches.count, stopping || checkpointEvery.map({ $0 > 0 && globalStep % $0 == 0 }) ?? false {
+            // Mid-epoch only: the epoch's end is checkpointed below anyway.
+            let midEpoch = stepInEpoch < batches.count
+            let stopping = midEpoch && stopRequested()
+            if stopping || (midEpoch && checkpointEvery.map { $0 > 0 && globalStep % $0 == 0 } == true) {
                 partialSeconds += seconds(clock.now - start)
                 start = clock.now
                 try checkpoint(self)

@@ -44,12 +44,11 @@ struct DataOptions: ParsableArguments {
     }
 
     /// The images `run` was trained on (its training set cut to `limit` if given), checked to be
-    /// the size its model takes: a `--data` folder can hold another data set under the same name.
+    /// the size its model takes.
     func load(for run: TrainingRun, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
         let images = try load(run.settings.dataset, limit: limit)
-        for set in [images.train, images.test] where (set.rows, set.columns) != (run.imageRows, run.imageColumns) {
-            throw ZooError("\(run.settings.dataset) images are \(set.rows)x\(set.columns) pixels; the checkpoint's \(run.modelType.name) takes \(run.imageRows)x\(run.imageColumns)")
-        }
+        try run.requireImageSize(of: images.train)
+        try run.requireImageSize(of: images.test)
         return images
     }
 }

@@ -44,7 +44,7 @@ enum DatasetLocator {
 
     /// The path of `stem` in `dir`: the uncompressed file when present (faster), else the .gz.
     static func file(_ stem: String, in dir: String) -> String? {
-        for candidate in ["\(dir)/\(stem)", "\(dir)/\(stem).gz"] where FileIO.isFile(candidate) {
+        for candidate in ["\(dir)/\(stem)", "\(dir)/\(stem).gz"] where FileKind.of(candidate) == .regular {
             return candidate
         }
         return nil
@@ -53,7 +53,7 @@ enum DatasetLocator {
     /// Looks in one directory; returns the files when all four are there.
     static func probe(_ dir: String, origin: DatasetPlace.Origin, expecting name: DatasetName?,
                       places: inout [DatasetPlace]) -> DatasetFiles? {
-        guard FileIO.isDirectory(dir) else {
+        guard FileKind.of(dir) == .directory else {
             places.append(DatasetPlace(origin: origin, path: dir, finding: "no such directory"))
             return nil
         }
@@ -158,13 +158,13 @@ enum DatasetLocator {
         let bundleName = "zoo_ZooData.bundle"
         #endif
         let nextToExecutable = Bundle.main.bundleURL.appendingPathComponent(bundleName).path
-        if FileIO.isDirectory(nextToExecutable),
+        if FileKind.of(nextToExecutable) == .directory,
            let url = Bundle.module.url(forResource: "mnist", withExtension: nil),
-           FileIO.isDirectory(url.path) {
+           FileKind.of(url.path) == .directory {
             return url.path
         }
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Resources/mnist").path
-        return FileIO.isDirectory(source) ? source : nil
+        return FileKind.of(source) == .directory ? source : nil
     }
 }

@@ -52,18 +52,6 @@ enum FileIO {
         String(cString: strerror(code))
     }
 
-    /// Whether `path` exists and is a directory (following symlinks).
-    static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    /// Whether `path` exists and is a regular file (following symlinks).
-    static func isFile(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    }
-
     /// Reads a whole regular file.
     static func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)

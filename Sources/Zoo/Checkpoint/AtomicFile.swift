@@ -7,10 +7,9 @@ import Glibc
 /// contents: write a temporary file `.<name>.tmp-<pid>` in the same folder, fsync it, rename
 /// it over the old one, fsync the folder. A crash at any point leaves the last good file in
 /// place; a process killed while writing leaves its temporary file, which the next successful
-/// write to the same path removes. A symbolic link is written through, to the file it names.
-/// A replaced file keeps its permissions, and a read-only one
-/// is not replaced. The temporary name is per process, so a process must not
-/// save one path from two threads at once.
+/// write to the same path removes. A symbolic link is written through, to the file it names;
+/// a replaced file keeps its permissions, and a read-only one is not replaced. The temporary
+/// name is per process, so a process must not save one path from two threads at once.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try bytes.withUnsafeBytes { try write($0, to: path) }
