@@ -1,7 +1,6 @@
-// Whole-file reads and atomic writes with POSIX calls. Reading straight into a [UInt8]
-// (instead of Data, then a copy) keeps the peak memory of loading MNIST at one copy of each
-// file; writing through a temporary file and rename(2) means a reader (or a crash) never sees
-// half a PNG or half an IDX file.
+// Whole-file reads with POSIX calls (writes go through AtomicFile). Reading straight into a
+// [UInt8] (instead of Data, then a copy) keeps the peak memory of loading MNIST at one copy of
+// each file.
 
 #if canImport(Glibc)
 import Glibc
@@ -86,46 +85,6 @@ enum FileIO {
             throw DataError(.io, "cannot read \(path): \(errnoText(failure))")
         }
         return bytes
-    }
-
-    /// Writes `bytes` to `path` atomically: into a temporary file in the same directory
-    /// (so rename(2) cannot cross file systems), then renamed over `path`.
-    static func writeAtomically(_ bytes: [UInt8], to requested: String, what: String = "file") throws {
-        let path = FileKind.writeTarget(requested)
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !base.isEmpty else {
-            throw DataError(.io, "cannot write \(what) to \(path): the path names a directory, not a file")
-        }
-        let existing = FileKind.permissions(of: path)
-        if let existing, !existing.replaceable { throw DataError(.io, "cannot write \(what) to \(path): the file is read-only") }
-        let temp = "\(dir)/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else {
-            let why = errnoText()
-            throw DataError(.io, "cannot write \(what) to \(path): \(why) (while creating a temporary file in \(dir))")
-        }
-        if let existing { fchmod(fd, existing.mode) }  // a replaced file keeps its permissions
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                done += n
-            }
-        }
-        if close(fd) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(temp, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temp)
-            throw DataError(.io, "cannot write \(what) to \(path): \(errnoText(failure))")
-        }
     }
 }
 

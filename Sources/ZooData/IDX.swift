@@ -134,6 +134,6 @@ public enum IDX {
     /// Writes a file as IDX, gzip-compressed when `gzip` is true, atomically.
     public static func write(_ file: IDXFile, to path: String, gzip: Bool = false) throws {
         let bytes = try encode(file)
-        try FileIO.writeAtomically(gzip ? Gzip.compress(bytes) : bytes, to: path, what: "IDX file")
+        try AtomicFile.write(gzip ? Gzip.compress(bytes) : bytes, to: path, what: "IDX file")
     }
 }

@@ -31,7 +31,7 @@ public struct PixelImage: Sendable, Equatable {
 
     /// Writes the image as a PNG file, atomically.
     public func writePNG(to path: String) throws {
-        try FileIO.writeAtomically(pngData(), to: path, what: "PNG")
+        try AtomicFile.write(pngData(), to: path, what: "PNG")
     }
 }
 
@@ -64,11 +64,9 @@ public enum PNG {
         return out
     }
 
-    /// Encodes and writes a PNG atomically (temporary file in the same folder, then rename),
-    /// so that a viewer or a crash never sees half a file.
+    /// Encodes and writes a PNG atomically, so that a viewer or a crash never sees half a file.
     public static func write(to path: String, width: Int, height: Int, channels: Int, pixels: [UInt8]) throws {
-        try FileIO.writeAtomically(encode(width: width, height: height, channels: channels, pixels: pixels),
-                                   to: path, what: "PNG")
+        try AtomicFile.write(encode(width: width, height: height, channels: channels, pixels: pixels), to: path, what: "PNG")
     }
 
     /// Each row prefixed with the filter byte that makes it most compressible, judged by the

@@ -107,47 +107,4 @@ final class CheckpointCrashTests: CheckpointTestCase {
         // Its successful saves removed whatever temporary file the last kill left.
         XCTAssertEqual(try temporaries(), [], "temporary files left after a successful save")
     }
-
-    /// A successful write removes the temporary files of dead writers of the same path, and
-    /// nothing else: not a live writer's, not another path's, not a name it did not make.
-    func testSuccessfulWriteRemovesOnlyDeadWritersTemporaries() throws {
-        func exitedProcess() throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/true")
-            try process.run()
-            process.waitUntilExit()
-            return process.processIdentifier
-        }
-        let live = Process()
-        live.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        live.arguments = ["30"]
-        try live.run()
-        defer {
-            live.terminate()
-            live.waitUntilExit()
-        }
-        let dead = try exitedProcess(), alsoDead = try exitedProcess()
-        let leftovers = [".X.h5.tmp-\(dead)", ".X.h5.tmp-\(alsoDead)"]
-        let kept = [".X.h5.tmp-\(live.processIdentifier)", ".Y.h5.tmp-\(dead)", ".X.h5.tmp-0\(dead)",
-                    ".X.h5.tmp-\(dead)x", ".X.h5.tmp-", "X.h5.tmp-\(dead)", ".X.h5.tmp-1\(dead)1\(dead)1\(dead)"]
-        for name in leftovers + kept { try Data("partial".utf8).write(to: folder.appendingPathComponent(name)) }
-
-        try AtomicFile.write(Array("complete".utf8), to: path("X.h5"))
-        let present = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
-        XCTAssertEqual(present, Set(kept + ["X.h5"]))
-        XCTAssertEqual(try String(contentsOfFile: path("X.h5"), encoding: .utf8), "complete")
-    }
-
-    /// The file being replaced is held open across the rename (so that freeing it does not slow
-    /// the save down): that must neither block on a FIFO nor keep the old contents visible.
-    func testReplacingKeepsNoOldContentsAndDoesNotBlock() throws {
-        let file = path("R.h5")
-        XCTAssertEqual(mkfifo(file, 0o644), 0)
-        try AtomicFile.write(Array("first".utf8), to: file)
-        try AtomicFile.write(Array("second, longer".utf8), to: file)
-        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "second, longer")
-        try AtomicFile.write([], to: file)
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)).count, 0)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["R.h5"])
-    }
 }

@@ -6,7 +6,7 @@ import ZooHDF5
 public enum CheckpointWriter {
     public static func save(_ run: TrainingRun, to path: String) throws {
         // The bytes go to disk straight from the buffer the file was built in.
-        try build(run, name: path).closeWithImage { bytes in try AtomicFile.write(bytes, to: path) }
+        try build(run, name: path).closeWithImage { bytes in try AtomicFile.write(bytes, to: path, what: "checkpoint") }
     }
 
     /// The checkpoint's bytes.

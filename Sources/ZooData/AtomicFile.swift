@@ -4,27 +4,32 @@ import Glibc
 #endif
 
 /// Replaces a file so that at every moment the path holds either the old or the new complete
-/// contents: write a temporary file `.<name>.tmp-<pid>` in the same folder, fsync it, rename
-/// it over the old one, fsync the folder. A crash at any point leaves the last good file in
-/// place; a process killed while writing leaves its temporary file, which the next successful
-/// write to the same path removes. A symbolic link is written through, to the file it names;
-/// a replaced file keeps its permissions, and a read-only one is not replaced. The temporary
-/// name is per process, so a process must not save one path from two threads at once.
+/// contents: write a temporary file `.<name>.tmp-<pid>` in the same folder (so the rename
+/// cannot cross file systems), fsync it, rename it over the old one, fsync the folder. A crash
+/// at any point leaves the last good file in place; a process killed while writing leaves its
+/// temporary file, which the next successful write to the same path removes. A symbolic link
+/// is written through, to the file it names; a replaced file keeps its permissions, and a
+/// read-only one is not replaced. The temporary name is per process, so a process must not
+/// write one path from two threads at once. Checkpoints, PNGs and IDX files all go through here.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try bytes.withUnsafeBytes { try write($0, to: path) }
+    /// `what` names the kind of file in errors: "cannot write PNG to grid.png: ...".
+    public static func write(_ bytes: [UInt8], to path: String, what: String = "file") throws {
+        try bytes.withUnsafeBytes { try write($0, to: path, what: what) }
     }
 
-    public static func write(_ bytes: UnsafeRawBufferPointer, to requested: String) throws {
+    public static func write(_ bytes: UnsafeRawBufferPointer, to requested: String, what: String = "file") throws {
         let path = FileKind.writeTarget(requested)
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporaryPrefix = ".\(url.lastPathComponent).tmp-"
+        func failure(_ why: String) -> DataError { DataError(.io, "cannot write \(what) to \(path): \(why)") }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw failure("the path names a folder, not a file") }
+        let temporaryPrefix = ".\(name).tmp-"
         let temporary = "\(folder)/\(temporaryPrefix)\(getpid())"
         let existing = FileKind.permissions(of: path)
-        if let existing, !existing.replaceable { throw ZooError("\(path): the file is read-only; not replacing it") }
+        if let existing, !existing.replaceable { throw failure("the file is read-only; not replacing it") }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ZooError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        guard fd >= 0 else { throw failure("\(FileIO.errnoText()) (while creating a temporary file in \(folder))") }
         if let existing { fchmod(fd, existing.mode) }  // a replaced file keeps its permissions
         // Reserving the blocks up front makes the write cheaper (no delayed allocation page by
         // page). Where the file system cannot, plain writes allocate as usual.
@@ -40,24 +45,22 @@ public enum AtomicFile {
                 let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ZooError("\(path): write failed (\(String(cString: strerror(errno))))")
+                    throw failure(FileIO.errnoText())
                 }
                 offset += written
             }
-            guard fsync(fd) == 0 else { throw ZooError("\(path): fsync failed (\(String(cString: strerror(errno))))") }
+            guard fsync(fd) == 0 else { throw failure("fsync failed (\(FileIO.errnoText()))") }
         }
         // The file being replaced is held open across the rename and let go of off this
         // thread: the file system frees its blocks when its last reference goes, which inside
         // rename costs about 2 ms for 8 MB on ext4. Non-blocking, so a FIFO cannot stall it.
         let replaced = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         defer { if replaced >= 0 { releaseQueue.async { _ = close(replaced) } } }
-        guard rename(temporary, path) == 0 else {
-            throw ZooError("\(path): cannot replace (\(String(cString: strerror(errno))))")
-        }
+        guard rename(temporary, path) == 0 else { throw failure("cannot replace it (\(FileIO.errnoText()))") }
         ok = true
         // Before the folder's fsync, which then also makes the removals durable.
         removeStaleTemporaries(in: folder, prefix: temporaryPrefix)
-        let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {
             fsync(folderFD)
             close(folderFD)
@@ -80,7 +83,7 @@ public enum AtomicFile {
     /// exist: writers killed before their rename. A live process's file (another writer of
     /// the same path, mid-write) is never touched; nor is anything not named exactly so.
     static func removeStaleTemporaries(in folder: String, prefix: String) {
-        guard let directory = opendir(folder.isEmpty ? "." : folder) else { return }
+        guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         let own = getpid()
         while let entry = readdir(directory) {
@@ -93,7 +96,7 @@ public enum AtomicFile {
                   let pid = pid_t(digits), pid > 0, pid != own else { continue }
             // ESRCH: no such process. EPERM means it exists (another user's): keep its file.
             if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink("\(folder.isEmpty ? "." : folder)/\(name)")
+                unlink("\(folder)/\(name)")
             }
         }
     }
