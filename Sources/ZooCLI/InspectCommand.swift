@@ -15,10 +15,9 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        let run = try file.load()
+        let contents = try CheckpointReader.inspect(file.checkpoint)
+        let (run, origin, tensors) = (contents.run, contents.origin, contents.tensors)
         if let plot { try plotHistory(run, to: plot) }
-        let tensors = try CheckpointReader.listTensors(file.checkpoint)
-        let origin = try CheckpointReader.origin(file.checkpoint)
         let parameterCount = run.model.namedParameters.reduce(0) { $0 + $1.parameter.value.count }
         if output.json {
             Output.json([

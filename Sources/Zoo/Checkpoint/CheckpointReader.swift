@@ -6,10 +6,23 @@ import ZooHDF5
 public enum CheckpointReader {
     /// The full training run, ready to continue or to serve.
     public static func load(_ path: String) throws -> TrainingRun {
+        try opening(path) { try read($0, name: path) }
+    }
+
+    /// The run, who wrote it, and every stored dataset, for `zoo inspect`: all from one open
+    /// of the file, so a save that replaces it meanwhile cannot mix two versions.
+    public static func inspect(_ path: String) throws -> CheckpointContents {
+        try opening(path) { file in
+            CheckpointContents(run: try read(file, name: path), origin: try origin(file), tensors: try listTensors(file))
+        }
+    }
+
+    /// `body` on the file at `path`, with HDF5's errors as `ZooError`s.
+    private static func opening<T>(_ path: String, _ body: (HDF5File) throws -> T) throws -> T {
         // libhdf5 would wait forever on a pipe and read a device to its end.
         if FileKind.of(path) == .other { throw ZooError("\(path): not a regular file") }
         do {
-            return try read(try HDF5File.open(path), name: path)
+            return try body(try HDF5File.open(path))
         } catch let error as HDF5Error {
             throw ZooError(error.description)
         }
@@ -259,41 +272,38 @@ public struct CheckpointOrigin: Sendable {
     public let created: String?
 }
 
+/// What `zoo inspect` shows.
+public struct CheckpointContents {
+    public let run: TrainingRun
+    public let origin: CheckpointOrigin
+    public let tensors: [StoredTensor]
+}
+
 extension CheckpointReader {
-    /// The format version and the writer's version and time, for `zoo inspect`.
-    public static func origin(_ path: String) throws -> CheckpointOrigin {
-        do {
-            let attributes = try HDF5File.open(path).root.attributes
-            typealias A = CheckpointLayout.Attribute
-            return CheckpointOrigin(formatVersion: Int(try attributes.int64(A.formatVersion)),
-                                    zooVersion: try? attributes.string(A.zooVersion), created: try? attributes.string(A.created))
-        } catch let error as HDF5Error {
-            throw ZooError(error.description)
-        }
+    static func origin(_ file: HDF5File) throws -> CheckpointOrigin {
+        let attributes = file.root.attributes
+        typealias A = CheckpointLayout.Attribute
+        return CheckpointOrigin(formatVersion: Int(try attributes.int64(A.formatVersion)),
+                                zooVersion: try? attributes.string(A.zooVersion), created: try? attributes.string(A.created))
     }
 
     /// Every dataset in the file, depth first, in name order.
-    public static func listTensors(_ path: String) throws -> [StoredTensor] {
-        do {
-            let file = try HDF5File.open(path)
-            var found: [StoredTensor] = []
-            func walk(_ group: HDF5Group) throws {
-                for child in try group.children() {
-                    switch try group.kind(of: child) {
-                    case .group?: try walk(try group.openGroup(child))
-                    case .dataset?:
-                        let dataset = try group.openDataset(child)
-                        found.append(StoredTensor(path: dataset.path, shape: dataset.shape,
-                                                  type: dataset.elementType?.rawValue ?? dataset.storedTypeDescription,
-                                                  storedBytes: dataset.storedBytes))
-                    default: break
-                    }
+    static func listTensors(_ file: HDF5File) throws -> [StoredTensor] {
+        var found: [StoredTensor] = []
+        func walk(_ group: HDF5Group) throws {
+            for child in try group.children() {
+                switch try group.kind(of: child) {
+                case .group?: try walk(try group.openGroup(child))
+                case .dataset?:
+                    let dataset = try group.openDataset(child)
+                    found.append(StoredTensor(path: dataset.path, shape: dataset.shape,
+                                              type: dataset.elementType?.rawValue ?? dataset.storedTypeDescription,
+                                              storedBytes: dataset.storedBytes))
+                default: break
                 }
             }
-            try walk(file.root)
-            return found
-        } catch let error as HDF5Error {
-            throw ZooError(error.description)
         }
+        try walk(file.root)
+        return found
     }
 }
