@@ -113,7 +113,7 @@ def export(path, model, state_dict, hyperparameters=None, training=None, model_s
         set_text(f.attrs, "model", model)
         set_text(f.attrs, "hyperparameters", json.dumps(hyperparameters, sort_keys=True, separators=(",", ":")))
         set_text(f.attrs, "training", json.dumps(training, sort_keys=True, separators=(",", ":")))
-        set_text(f.attrs, "zoo_version", ZOO_VERSION)
+        set_text(f.attrs, "zoo_version", f"{ZOO_VERSION} (export_from_pytorch.py)")  # `zoo inspect` names the writer
         set_text(f.attrs, "created", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
         f.attrs["image_rows"] = np.int64(image_rows)
         f.attrs["image_columns"] = np.int64(image_columns)
