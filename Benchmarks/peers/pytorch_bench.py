@@ -1,10 +1,11 @@
 """The zoo models in PyTorch, timed per epoch: python pytorch_bench.py MODEL EPOCHS -> one JSON line."""
-import json, sys, time
+import json, os, sys, time
 import torch
 from torch import nn
 from common import train_images
 
 torch.manual_seed(0)
+torch.set_num_threads(os.cpu_count())  # some builds default to one thread; JAX uses every core
 model_name, epochs = sys.argv[1], int(sys.argv[2])
 pixels = torch.from_numpy(train_images().copy())
 if model_name == "gan":
