@@ -1,11 +1,12 @@
 """The zoo models in PyTorch, timed per epoch: python pytorch_bench.py MODEL EPOCHS -> one JSON line."""
-import json, os, sys, time
+import json, sys, time
 import torch
 from torch import nn
 from common import train_images
 
 torch.manual_seed(0)
-torch.set_num_threads(os.cpu_count())  # some builds default to one thread; JAX uses every core
+# torch's own thread count: Debian's python3-torch (OpenBLAS, which threads its GEMMs itself)
+# takes 3.0 s per AE epoch with its default and 10.8 s with set_num_threads(2) on 2 cores.
 model_name, epochs = sys.argv[1], int(sys.argv[2])
 pixels = torch.from_numpy(train_images().copy())
 if model_name == "gan":
