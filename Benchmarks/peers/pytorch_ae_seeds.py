@@ -1,0 +1,44 @@
+"""The reference lab's AE in PyTorch, for how its 20-epoch test MSE spreads over seeds:
+
+    python pytorch_ae_seeds.py SEED [EPOCHS]     (THREADS=n sets torch's threads; default 2)
+
+As the lab wrote it: torch.manual_seed(SEED), nn.Linear's default initialisation, Adam 1e-3,
+MSE, and batches of 128 shuffled each epoch by the RandomSampler that DataLoader(shuffle=True)
+uses. Prints one line per epoch: seed, epoch, train MSE (mean over the epoch's images), test
+MSE. Debian's python3-torch works.
+"""
+import gzip, os, sys
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import BatchSampler, RandomSampler
+from common import MNIST
+
+
+def images(name):
+    with gzip.open(os.path.join(MNIST, f"{name}-images-idx3-ubyte.gz")) as f:
+        return torch.from_numpy(np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 784).astype(np.float32) / 255)
+
+
+seed = int(sys.argv[1])
+epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+torch.manual_seed(seed)
+train, test = images("train"), images("t10k")
+model = nn.Sequential(
+    nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 2),
+    nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 256), nn.ReLU(), nn.Linear(256, 784), nn.Sigmoid())
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+batches = BatchSampler(RandomSampler(range(len(train))), batch_size=128, drop_last=False)
+for epoch in range(1, epochs + 1):
+    total = 0.0
+    for index in batches:
+        x = train[index]
+        loss = nn.functional.mse_loss(model(x), x)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(index)
+    with torch.no_grad():
+        test_mse = nn.functional.mse_loss(model(test), test).item()
+    print(seed, epoch, round(total / len(train), 5), round(test_mse, 5), flush=True)
