@@ -229,9 +229,11 @@ public final class HDF5File {
     /// default moves them to "dense" storage past 8): a checkpoint's root attributes are then
     /// covered by the header's checksum however long its strings are (up to the header's
     /// 64 KiB per message), and there is no fractal heap and name index to build and read.
+    /// Like every group and dataset, the root group stores no timestamps, so the same contents
+    /// give the same bytes whenever they are written.
     private static func fileCreation(_ location: Location) throws(HDF5Error) -> hid_t {
         let fcpl = try location.check(H5Pcreate(zoo_h5p_file_create()), "cannot create file creation list")
-        if H5Pset_attr_phase_change(fcpl, 64, 48) < 0 {
+        if H5Pset_attr_phase_change(fcpl, 64, 48) < 0 || H5Pset_obj_track_times(fcpl, false) < 0 {
             let error = location.libraryError("cannot set file creation properties")
             H5Pclose(fcpl)
             throw error

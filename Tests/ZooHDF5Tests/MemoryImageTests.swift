@@ -47,6 +47,23 @@ final class MemoryImageTests: TemporaryDirectoryTestCase {
         XCTAssertEqual(try second.root.read("x", as: Int64.self).values, [2])
     }
 
+    /// No object header stores timestamps (flag bit 5 of a version-2 "OHDR"): the root group
+    /// included, so that the same contents give the same bytes in any second they are written.
+    func testNoObjectStoresTimestamps() throws {
+        let h5 = try HDF5File.inMemory()
+        try h5.root.write("weights/w", [1, 2, 3] as [Float], shape: [3])
+        try h5.root.write("step", scalar: Int64(7))
+        try h5.root.attributes.set("model", "vae")
+        let bytes = try h5.image()
+        let signature = Array("OHDR".utf8)
+        var headers = 0
+        for i in 0..<(bytes.count - 6) where Array(bytes[i..<(i + 4)]) == signature && bytes[i + 4] == 2 {
+            headers += 1
+            XCTAssertEqual(bytes[i + 5] & 0x20, 0, "object header at byte \(i) stores timestamps")
+        }
+        XCTAssertGreaterThanOrEqual(headers, 4, "root, weights, weights/w, step")
+    }
+
     /// closeWithImage hands over the buffer the file was built in: the same bytes as a copy
     /// taken just before, whether or not a buffer kept from an earlier file is reused, and a
     /// still-open dataset only makes it fall back to copying.
