@@ -66,11 +66,11 @@ func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoi
             reporter.epochFinished(record, epochs: run.settings.epochs, checkpoint: path)
         } catch let stop as TrainingStopped {
             throw stopped(epoch: stop.epoch, step: stop.step)
-        } catch let error as ZooError {
+        } catch {  // divergence (ZooError) or a save that failed (DataError from the file system)
             reporter.interrupted()
             let kept = saved.map { "\(path) keeps the last good state (epoch \($0.epoch)\($0.step > 0 ? ", step \($0.step)" : ""))" }
                 ?? (FileManager.default.fileExists(atPath: path) ? "\(path) is unchanged" : "no checkpoint was written")
-            throw ZooError("\(error.description); \(kept)")
+            throw ZooError("\(error); \(kept)")
         }
     }
 }
