@@ -28,7 +28,10 @@ public enum AtomicFile {
         let temporary = "\(folder)/\(temporaryPrefix)\(getpid())"
         let existing = FileKind.permissions(of: path)
         if let existing, !existing.replaceable { throw failure("the file is read-only; not replacing it") }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // Created afresh and never through a link, so that nobody else's file (or link) at this
+        // predictable name is written to: a leftover of our own pid is an earlier, dead process's.
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("\(FileIO.errnoText()) (while creating a temporary file in \(folder))") }
         if let existing { fchmod(fd, existing.mode) }  // a replaced file keeps its permissions
         // Reserving the blocks up front makes the write cheaper (no delayed allocation page by

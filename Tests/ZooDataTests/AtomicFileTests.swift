@@ -59,6 +59,18 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/latest.h5"), "run3.h5")
     }
 
+    /// Something already at the temporary's name (a link planted there, say) is never written
+    /// through: the temporary is created afresh.
+    func testDoesNotWriteThroughALinkAtTheTemporaryName() throws {
+        let folder = try makeTempDirectory(self)
+        try writeFile(Array("victim".utf8), to: "\(folder)/victim")
+        XCTAssertEqual(symlink("\(folder)/victim", "\(folder)/.X.h5.tmp-\(getpid())"), 0)
+        try AtomicFile.write(Array("checkpoint".utf8), to: "\(folder)/X.h5")
+        XCTAssertEqual(try String(contentsOfFile: "\(folder)/victim", encoding: .utf8), "victim")
+        XCTAssertEqual(try String(contentsOfFile: "\(folder)/X.h5", encoding: .utf8), "checkpoint")
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: folder)), ["victim", "X.h5"])
+    }
+
     /// A replaced file keeps its mode; a read-only one is refused and left as it was.
     func testKeepsPermissionsAndRefusesReadOnlyFiles() throws {
         let folder = try makeTempDirectory(self), file = "\(folder)/f.h5"
