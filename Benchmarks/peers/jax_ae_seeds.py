@@ -7,10 +7,10 @@ Prints one line per epoch: seed, epoch, train MSE (mean over the epoch's images)
 With STREAMS=zoo the initial weights and the batch order are exactly zoo's for `zoo train ae
 --seed SEED` (its xoshiro256** streams replayed below), so the two runs can be compared pairwise.
 """
-import gzip, os, sys
+import sys
 import jax, jax.numpy as jnp
 import numpy as np
-from common import MNIST, train_images
+from common import images, train_images
 
 MASK = (1 << 64) - 1
 
@@ -62,8 +62,7 @@ else:
     weights_rng = order_rng = np.random.Generator(np.random.PCG64(seed) if streams == "pcg64" else np.random.Philox(seed))
 
 train = train_images().astype(np.float32) / 255
-with gzip.open(os.path.join(MNIST, "t10k-images-idx3-ubyte.gz")) as f:
-    test = jnp.asarray(np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 784).astype(np.float32) / 255)
+test = jnp.asarray(images("t10k").astype(np.float32) / 255)
 
 
 def init(widths):  # PyTorch's Linear init: U(±1/sqrt(fan_in)) for weights and biases

@@ -7,17 +7,16 @@ Adam 1e-3, MSE, and a DataLoader(batch_size=128, shuffle=True) over the training
 one line per epoch: seed, epoch, train MSE (mean over the epoch's images), test MSE. Debian's
 python3-torch works; with its OpenBLAS, one thread (THREADS=1, the default) is the fastest.
 """
-import gzip, os, sys
+import os, sys
 import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from common import MNIST
+from common import images as mnist
 
 
-def images(name):
-    with gzip.open(os.path.join(MNIST, f"{name}-images-idx3-ubyte.gz")) as f:
-        return torch.from_numpy(np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 784).astype(np.float32) / 255)
+def images(split):
+    return torch.from_numpy(mnist(split).astype(np.float32) / 255)
 
 
 seed = int(sys.argv[1])
