@@ -74,3 +74,8 @@ void zoo_adam(float *p, const float *g, float *m, float *v, long n, float lr, fl
               float eps, float bias_correction1, float bias_correction2);
 // SGD with momentum (PyTorch semantics, no dampening): buf = momentum*buf + g; p -= lr*buf.
 void zoo_sgd(float *p, const float *g, float *buf, long n, float lr, float momentum);
+
+// NCHW tensors [batch, channels, spatial]: x[n, c, :] += bias[c], and out[c] = Σ over n and
+// pixels of x[n, c, :] (in a fixed order).
+void zoo_add_channel_bias(float *x, const float *bias, long batch, long channels, long spatial);
+void zoo_sum_channels(const float *x, long batch, long channels, long spatial, float *out);

@@ -59,3 +59,36 @@ public func gaussianKL(mu: Variable, logvar: Variable) -> Variable {
         return [dmu, dlogvar]
     }
 }
+
+/// Softmax cross-entropy of logits [n, classes] against class indices (PyTorch's
+/// `F.cross_entropy`): −log softmax(x)[label] per row, through the log-sum-exp with the row's
+/// maximum subtracted, so no logit overflows. Its gradient is softmax(x) − onehot(label).
+public func crossEntropy(logits: Variable, labels: [Int], reduction: Reduction = .mean) -> Variable {
+    precondition(logits.value.rank == 2 && logits.shape[0] == labels.count,
+                 "crossEntropy expects logits [n, classes] for n labels, got \(logits.shape) for \(labels.count)")
+    let (n, classes) = (logits.shape[0], logits.shape[1])
+    precondition(labels.allSatisfy { (0..<classes).contains($0) }, "crossEntropy: a label is outside 0..<\(classes)")
+    let scale: Float = reduction == .mean ? 1 / Float(max(n, 1)) : 1
+    var total = 0.0
+    let probabilities = Tensor(shape: logits.shape) { p in
+        logits.value.withUnsafeBufferPointer { x in
+            for row in 0..<n {
+                let values = x[(row * classes)..<((row + 1) * classes)]
+                let largest = values.max() ?? 0
+                var exps = values.map { _exp(Double($0 - largest)) }
+                let sum = exps.reduce(0, +)
+                for j in 0..<classes { exps[j] /= sum; p[row * classes + j] = Float(exps[j]) }
+                total += Double(largest) + _log(sum) - Double(x[row * classes + labels[row]])
+            }
+        }
+    }
+    return Variable(Tensor(Float(total) * scale), inputs: [logits]) { g, _ in
+        var d = probabilities
+        d.withUnsafeMutableBufferPointer { d in
+            for (row, label) in labels.enumerated() { d[row * classes + label] -= 1 }
+            let factor = scale * g.scalar
+            for i in d.indices { d[i] *= factor }
+        }
+        return [d]
+    }
+}

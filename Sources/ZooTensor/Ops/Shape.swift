@@ -83,3 +83,58 @@ public func concatenate(lastAxis parts: [Variable]) -> Variable {
         }
     }
 }
+
+extension Tensor {
+    /// Tensors joined along `axis`; every other dimension must agree. With axis 1 of NCHW
+    /// tensors, their channels one after another (how labels join an image as extra planes).
+    public static func concatenate(_ parts: [Tensor], axis: Int) -> Tensor {
+        precondition(!parts.isEmpty, "nothing to concatenate")
+        let shape = parts[0].shape
+        precondition(axis >= 0 && axis < shape.count, "concatenate: axis \(axis) out of range for \(shape)")
+        func others(_ s: [Int]) -> [Int] { var s = s; s.remove(at: axis); return s }
+        precondition(parts.allSatisfy { $0.rank == shape.count && others($0.shape) == others(shape) },
+                     "concatenate along axis \(axis): other dimensions differ: \(parts.map(\.shape))")
+        // Each part is `outer` blocks of its own length; the result interleaves them.
+        let outer = shape[..<axis].reduce(1, *)
+        let blocks = parts.map { $0.count / max(outer, 1) }
+        let total = blocks.reduce(0, +)
+        var outShape = shape
+        outShape[axis] = parts.reduce(0) { $0 + $1.shape[axis] }
+        return Tensor(shape: outShape) { out in
+            var start = 0
+            for (part, block) in zip(parts, blocks) {
+                part.withUnsafeBufferPointer { x in
+                    for o in 0..<outer { (out + o * total + start).update(from: x.baseAddress! + o * block, count: block) }
+                }
+                start += block
+            }
+        }
+    }
+
+    /// Indices `range` of `axis`, the other dimensions whole.
+    public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
+        precondition(axis >= 0 && axis < rank, "slice: axis \(axis) out of range for \(shape)")
+        precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis], "slice \(range) out of 0..<\(shape[axis])")
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        let (from, block) = (shape[axis] * inner, range.count * inner)
+        var outShape = shape
+        outShape[axis] = range.count
+        return Tensor(shape: outShape) { out in
+            withUnsafeBufferPointer { x in
+                for o in 0..<outer { (out + o * block).update(from: x.baseAddress! + o * from + range.lowerBound * inner, count: block) }
+            }
+        }
+    }
+}
+
+/// Variables joined along `axis` (`axis: 1` joins the channels of NCHW images).
+public func concatenate(_ parts: [Variable], axis: Int) -> Variable {
+    let sizes = parts.map { $0.shape[axis] }
+    return Variable(Tensor.concatenate(parts.map(\.value), axis: axis), inputs: parts) { g, needed in
+        var start = 0
+        return zip(sizes, needed).map { size, isNeeded in
+            defer { start += size }
+            return isNeeded ? g.slice(axis: axis, start..<(start + size)) : nil
+        }
+    }
+}

@@ -1,19 +1,3 @@
-/// A building block of a model: a differentiable function with named parameters, named like the
-/// entries of a PyTorch `state_dict` ("0.weight", "2.bias", ...).
-public protocol Layer: AnyObject {
-    func callAsFunction(_ x: Variable) -> Variable
-    var namedParameters: [(name: String, parameter: Variable)] { get }
-}
-
-extension Layer {
-    public var namedParameters: [(name: String, parameter: Variable)] { [] }
-
-    /// The parameters with `prefix.` in front of every name ("encoder.0.weight").
-    public func namedParameters(prefix: String) -> [(name: String, parameter: Variable)] {
-        namedParameters.map { ("\(prefix).\($0.name)", $0.parameter) }
-    }
-}
-
 /// y = x·Wᵀ + b, initialised like PyTorch's `nn.Linear`: W and b ~ U(±1/√in).
 public final class Linear: Layer {
     public let weight: Variable
@@ -27,32 +11,6 @@ public final class Linear: Layer {
 
     public func callAsFunction(_ x: Variable) -> Variable { linear(x, weight: weight, bias: bias) }
     public var namedParameters: [(name: String, parameter: Variable)] { [("weight", weight), ("bias", bias)] }
-}
-
-/// Layers applied in order; parameters are named by position, as in PyTorch's `nn.Sequential`.
-public final class Sequential: Layer {
-    public let layers: [any Layer]
-
-    public init(_ layers: [any Layer]) { self.layers = layers }
-    public convenience init(_ layers: any Layer...) { self.init(layers) }
-
-    public func callAsFunction(_ x: Variable) -> Variable { layers.reduce(x) { $1($0) } }
-
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        layers.enumerated().flatMap { index, layer in layer.namedParameters(prefix: String(index)) }
-    }
-}
-
-/// An activation as a layer, so it takes its index in a `Sequential` as PyTorch's do.
-public final class Activation: Layer {
-    private let function: (Variable) -> Variable
-    public init(_ function: @escaping (Variable) -> Variable) { self.function = function }
-    public func callAsFunction(_ x: Variable) -> Variable { function(x) }
-
-    public static var relu: Activation { Activation(ZooTensor.relu) }
-    public static var sigmoid: Activation { Activation(ZooTensor.sigmoid) }
-    public static var tanh: Activation { Activation(ZooTensor.tanh) }
-    public static func leakyRelu(_ slope: Float) -> Activation { Activation { ZooTensor.leakyRelu($0, negativeSlope: slope) } }
 }
 
 /// Why a layer cannot be built with the sizes asked for.

@@ -1,0 +1,139 @@
+#include "primitive_cache.h"
+#include "zoo_kernels.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_SIZE 16384  // a power of two
+
+struct entry {
+    bool used;
+    struct zoo_primitive_key key;
+    struct zoo_primitive value;
+};
+
+static struct entry *table;
+static int table_count;
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static dnnl_engine_t engine;
+static _Thread_local dnnl_stream_t stream;
+// One scratch buffer per calling thread, grown to the largest primitive's need.
+static _Thread_local void *scratch;
+static _Thread_local size_t scratch_size;
+
+struct zoo_primitive_key zoo_primitive_key_make(int op) {
+    struct zoo_primitive_key key;
+    memset(&key, 0, sizeof key);
+    key.op = op;
+    key.threads = zoo_num_threads();
+    return key;
+}
+
+static unsigned long hash_key(const struct zoo_primitive_key *key) {
+    unsigned long h = 1469598103934665603UL;
+    const unsigned char *bytes = (const unsigned char *)key;
+    for (size_t i = 0; i < sizeof *key; i++) h = (h ^ bytes[i]) * 1099511628211UL;
+    return h;
+}
+
+dnnl_primitive_attr_t zoo_primitive_attr(void) {
+    dnnl_primitive_attr_t attr = NULL;
+    if (dnnl_primitive_attr_create(&attr) != dnnl_success) return NULL;
+    if (dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) != dnnl_success) {
+        dnnl_primitive_attr_destroy(attr);
+        return NULL;
+    }
+    return attr;
+}
+
+dnnl_status_t zoo_plain_md(dnnl_memory_desc_t *md, int ndims, const long *dims) {
+    dnnl_dims_t d, strides;
+    long stride = 1;
+    for (int i = ndims - 1; i >= 0; i--) {
+        d[i] = dims[i];
+        strides[i] = stride;
+        stride *= dims[i] > 0 ? dims[i] : 1;
+    }
+    return dnnl_memory_desc_init_by_strides(md, ndims, d, dnnl_f32, strides);
+}
+
+void zoo_primitive_finish(struct zoo_primitive *out, dnnl_primitive_desc_t pd, const int *args, int count) {
+    out->arg_count = 0;
+    for (int i = 0; i < count && i < ZOO_PRIMITIVE_MAX_ARGS; i++) {
+        const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, args[i]);
+        if (!md || md->ndims == 0) { out->status = dnnl_invalid_arguments; dnnl_primitive_desc_destroy(pd); return; }
+        out->args[i] = args[i];
+        out->mds[i] = *md;
+        out->arg_count = i + 1;
+    }
+    const dnnl_memory_desc_t *scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    if (scratchpad) {
+        out->scratchpad = *scratchpad;
+        out->scratchpad_size = dnnl_memory_desc_get_size(scratchpad);
+    }
+    out->status = dnnl_primitive_create(&out->primitive, pd);
+    if (out->status != dnnl_success) out->primitive = NULL;
+    dnnl_primitive_desc_destroy(pd);
+}
+
+const struct zoo_primitive *zoo_primitive_lookup(const struct zoo_primitive_key *key, zoo_primitive_builder build) {
+    pthread_mutex_lock(&table_lock);
+    if (!engine && dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) engine = NULL;
+    if (!table && engine) table = calloc(TABLE_SIZE, sizeof *table);
+    const struct zoo_primitive *found = NULL;
+    if (table) {
+        unsigned long slot = hash_key(key) & (TABLE_SIZE - 1);
+        for (int probe = 0; probe < TABLE_SIZE; probe++, slot = (slot + 1) & (TABLE_SIZE - 1)) {
+            struct entry *e = &table[slot];
+            if (e->used && memcmp(&e->key, key, sizeof *key) == 0) { found = &e->value; break; }
+            if (!e->used) {
+                // Keep a quarter free so probes stay short.
+                if (table_count < TABLE_SIZE * 3 / 4) {
+                    e->used = true;
+                    e->key = *key;
+                    memset(&e->value, 0, sizeof e->value);
+                    e->value.status = dnnl_unimplemented;
+                    build(key, engine, &e->value);
+                    table_count++;
+                    found = &e->value;
+                }
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&table_lock);
+    return found;
+}
+
+dnnl_status_t zoo_primitive_execute(const struct zoo_primitive *p, void *const *pointers) {
+    if (!p->primitive) return p->status;
+    if (!stream) {
+        dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
+        if (status != dnnl_success) { stream = NULL; return status; }
+    }
+    if (p->scratchpad_size > scratch_size) {
+        free(scratch);
+        scratch_size = (p->scratchpad_size + 4095) / 4096 * 4096;
+        scratch = aligned_alloc(4096, scratch_size);
+        if (!scratch) { scratch_size = 0; return dnnl_out_of_memory; }
+    }
+    dnnl_exec_arg_t args[ZOO_PRIMITIVE_MAX_ARGS + 1];
+    int count = 0;
+    dnnl_status_t status = dnnl_success;
+    for (int i = 0; i < p->arg_count && status == dnnl_success; i++) {
+        args[count].arg = p->args[i];
+        status = dnnl_memory_create(&args[count].memory, &p->mds[i], engine, pointers[i]);
+        if (status == dnnl_success) count++;
+    }
+    if (status == dnnl_success) {
+        args[count].arg = DNNL_ARG_SCRATCHPAD;
+        status = dnnl_memory_create(&args[count].memory, &p->scratchpad, engine, scratch);
+        if (status == dnnl_success) count++;
+    }
+    if (status == dnnl_success) {
+        status = dnnl_primitive_execute(p->primitive, stream, count, args);
+        if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    }
+    for (int i = 0; i < count; i++) dnnl_memory_destroy(args[i].memory);
+    return status;
+}

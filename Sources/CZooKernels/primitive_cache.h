@@ -1,0 +1,56 @@
+// A process-wide cache of oneDNN primitives, one per op and shape, built on first use (building
+// a primitive costs far more than running it) and never evicted, so a shape keeps the
+// implementation it got first and results stay bit-identical from step to step.
+// Internal to CZooKernels: the public entry points are in zoo_primitives.h.
+#pragma once
+#include <dnnl.h>
+#include <stdbool.h>
+
+#define ZOO_PRIMITIVE_MAX_ARGS 10
+#define ZOO_PRIMITIVE_KEY_VALUES 24
+
+// What identifies a primitive: the op (one of the caller's constants) and its sizes. The key is
+// hashed and compared as bytes, so callers start from zoo_primitive_key_make (zeroed padding).
+struct zoo_primitive_key {
+    int op;
+    int threads;  // some implementations pick their blocking by the thread count
+    long values[ZOO_PRIMITIVE_KEY_VALUES];
+};
+
+// A built primitive and the memory its execution takes, argument by argument, in the order the
+// caller hands pointers to zoo_primitive_execute. The scratchpad is added there.
+struct zoo_primitive {
+    dnnl_primitive_t primitive;  // NULL: oneDNN could not build it (an error for the caller)
+    dnnl_status_t status;        // why not, when primitive is NULL
+    int arg_count;
+    int args[ZOO_PRIMITIVE_MAX_ARGS];
+    dnnl_memory_desc_t mds[ZOO_PRIMITIVE_MAX_ARGS];
+    dnnl_memory_desc_t scratchpad;
+    size_t scratchpad_size;
+};
+
+struct zoo_primitive_key zoo_primitive_key_make(int op);
+
+// Fills `out` (already zeroed) for `key`: creates the primitive descriptor from the key's sizes
+// and hands it to zoo_primitive_finish.
+typedef void (*zoo_primitive_builder)(const struct zoo_primitive_key *key, dnnl_engine_t engine,
+                                      struct zoo_primitive *out);
+
+// The cached primitive for `key`, built with `build` on first use; NULL only when the cache is
+// full (tens of thousands of shapes, far beyond any model) or no engine could be created.
+const struct zoo_primitive *zoo_primitive_lookup(const struct zoo_primitive_key *key, zoo_primitive_builder build);
+
+// Creates out's primitive from `pd`, taking the execution arguments `args` (DNNL_ARG_*) in that
+// order with the memory descriptors `pd` gives them, and destroys `pd`. Every primitive gets a
+// user scratchpad (one buffer per calling thread).
+void zoo_primitive_finish(struct zoo_primitive *out, dnnl_primitive_desc_t pd, const int *args, int count);
+
+// An attribute with a user-managed scratchpad, for every zoo primitive descriptor.
+dnnl_primitive_attr_t zoo_primitive_attr(void);
+
+// Runs `p` on buffers given in the order of p->args (NULL for an argument the op was built
+// without is not allowed: build a key per variant instead). Returns the oneDNN status.
+dnnl_status_t zoo_primitive_execute(const struct zoo_primitive *p, void *const *pointers);
+
+// A plain (row-major) f32 memory descriptor of the given dimensions.
+dnnl_status_t zoo_plain_md(dnnl_memory_desc_t *md, int ndims, const long *dims);
