@@ -1,4 +1,8 @@
-// Pooling and nearest upsampling on oneDNN, plain NCHW memory (see zoo_primitives.h).
+// Pooling and nearest upsampling on oneDNN (see zoo_primitives.h).
+//
+// oneDNN's pooling on plain NCHW memory is a simple loop (8.5 ms for a 2×2 max pool of
+// 64×32×28×28 here); its vectorized kernel wants channels blocked by the vector width (2.1 ms,
+// plus 0.3 ms of reorders). So pooling stages its arguments into that blocked layout.
 #include "zoo_primitives.h"
 #include "primitive_cache.h"
 
@@ -12,6 +16,11 @@ static struct zoo_primitive_key pool_key(const struct zoo_conv2d *g, int kind, i
     return key;
 }
 
+// Channels blocked by the vector width of the kernels oneDNN runs on this CPU.
+static dnnl_format_tag_t blocked_tag(void) {
+    return dnnl_get_effective_cpu_isa() >= dnnl_cpu_isa_avx512_core ? dnnl_nChw16c : dnnl_nChw8c;
+}
+
 static void build_pool(const struct zoo_primitive_key *key, dnnl_engine_t engine, struct zoo_primitive *out) {
     const long *v = key->values;
     const long src_dims[] = {v[0], v[1], v[2], v[3]}, dst_dims[] = {v[0], v[1], v[4], v[5]};
@@ -19,13 +28,16 @@ static void build_pool(const struct zoo_primitive_key *key, dnnl_engine_t engine
     const dnnl_alg_kind_t alg = max ? dnnl_pooling_max : dnnl_pooling_avg_include_padding;
     dnnl_dims_t kernel = {v[6], v[7]}, strides = {v[8], v[9]}, dilation = {0, 0};
     dnnl_dims_t pad_l = {v[10], v[11]}, pad_r = {v[12], v[13]};
-    dnnl_memory_desc_t src, dst;
+    dnnl_dims_t src_d = {v[0], v[1], v[2], v[3]}, dst_d = {v[0], v[1], v[4], v[5]};
+    dnnl_memory_desc_t src, dst, src_blocked, dst_blocked;  // the caller's plain layouts, the kernel's
     dnnl_pooling_v2_desc_t forward, backward;
     out->status = zoo_plain_md(&src, 4, src_dims);
     if (out->status == dnnl_success) out->status = zoo_plain_md(&dst, 4, dst_dims);
+    if (out->status == dnnl_success) out->status = dnnl_memory_desc_init_by_tag(&src_blocked, 4, src_d, dnnl_f32, blocked_tag());
+    if (out->status == dnnl_success) out->status = dnnl_memory_desc_init_by_tag(&dst_blocked, 4, dst_d, dnnl_f32, blocked_tag());
     if (out->status == dnnl_success)
-        out->status = dnnl_pooling_v2_forward_desc_init(&forward, dnnl_forward_training, alg, &src, &dst, strides, kernel,
-                                                        dilation, pad_l, pad_r);
+        out->status = dnnl_pooling_v2_forward_desc_init(&forward, dnnl_forward_training, alg, &src_blocked, &dst_blocked,
+                                                        strides, kernel, dilation, pad_l, pad_r);
     if (out->status != dnnl_success) return;
     dnnl_primitive_attr_t attr = zoo_primitive_attr();
     if (!attr) { out->status = dnnl_out_of_memory; return; }
@@ -35,12 +47,15 @@ static void build_pool(const struct zoo_primitive_key *key, dnnl_engine_t engine
         const int q[] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE};
         zoo_primitive_finish(out, hint, q, max ? 3 : 2);
         hint = NULL;
+        if (out->primitive && zoo_primitive_stage(out, engine, 0, &src, false)) zoo_primitive_stage(out, engine, 1, &dst, true);
     } else if (out->status == dnnl_success) {
-        out->status = dnnl_pooling_v2_backward_desc_init(&backward, alg, &src, &dst, strides, kernel, dilation, pad_l, pad_r);
+        out->status = dnnl_pooling_v2_backward_desc_init(&backward, alg, &src_blocked, &dst_blocked, strides, kernel, dilation,
+                                                         pad_l, pad_r);
         if (out->status == dnnl_success) out->status = dnnl_primitive_desc_create(&pd, &backward, attr, engine, hint);
         if (out->status == dnnl_success) {
             const int q[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC, DNNL_ARG_WORKSPACE};
             zoo_primitive_finish(out, pd, q, max ? 3 : 2);
+            if (out->primitive && zoo_primitive_stage(out, engine, 0, &dst, false)) zoo_primitive_stage(out, engine, 1, &src, true);
         }
     }
     if (hint) dnnl_primitive_desc_destroy(hint);

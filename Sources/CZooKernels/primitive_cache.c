@@ -17,9 +17,12 @@ static int table_count;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static dnnl_engine_t engine;
 static _Thread_local dnnl_stream_t stream;
-// One scratch buffer per calling thread, grown to the largest primitive's need.
+// One buffer per calling thread for scratchpads and staged arguments, grown to the largest
+// primitive's need.
 static _Thread_local void *scratch;
 static _Thread_local size_t scratch_size;
+
+static size_t aligned(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
 struct zoo_primitive_key zoo_primitive_key_make(int op) {
     struct zoo_primitive_key key;
@@ -69,11 +72,32 @@ void zoo_primitive_finish(struct zoo_primitive *out, dnnl_primitive_desc_t pd, c
     const dnnl_memory_desc_t *scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
     if (scratchpad) {
         out->scratchpad = *scratchpad;
-        out->scratchpad_size = dnnl_memory_desc_get_size(scratchpad);
+        out->workspace_size = aligned(dnnl_memory_desc_get_size(scratchpad));
     }
     out->status = dnnl_primitive_create(&out->primitive, pd);
     if (out->status != dnnl_success) out->primitive = NULL;
     dnnl_primitive_desc_destroy(pd);
+}
+
+bool zoo_primitive_stage(struct zoo_primitive *out, dnnl_engine_t engine, int index, const dnnl_memory_desc_t *user,
+                         bool output) {
+    out->user_mds[index] = *user;
+    if (dnnl_memory_desc_equal(user, &out->mds[index])) return true;
+    const dnnl_memory_desc_t *from = output ? &out->mds[index] : user, *to = output ? user : &out->mds[index];
+    dnnl_primitive_desc_t pd = NULL;
+    out->status = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
+    if (out->status == dnnl_success) out->status = dnnl_primitive_create(&out->reorders[index], pd);
+    if (pd) dnnl_primitive_desc_destroy(pd);
+    if (out->status != dnnl_success) {
+        out->reorders[index] = NULL;
+        if (out->primitive) dnnl_primitive_destroy(out->primitive);
+        out->primitive = NULL;
+        return false;
+    }
+    out->staged_output[index] = output;
+    out->staged_offset[index] = out->workspace_size;
+    out->workspace_size += aligned(dnnl_memory_desc_get_size(&out->mds[index]));
+    return true;
 }
 
 const struct zoo_primitive *zoo_primitive_lookup(const struct zoo_primitive_key *key, zoo_primitive_builder build) {
@@ -105,35 +129,50 @@ const struct zoo_primitive *zoo_primitive_lookup(const struct zoo_primitive_key 
     return found;
 }
 
+// Runs a reorder between two memories of the caller's and the primitive's layout.
+static dnnl_status_t run_reorder(dnnl_primitive_t reorder, dnnl_memory_t from, dnnl_memory_t to) {
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    return dnnl_primitive_execute(reorder, stream, 2, args);
+}
+
 dnnl_status_t zoo_primitive_execute(const struct zoo_primitive *p, void *const *pointers) {
     if (!p->primitive) return p->status;
     if (!stream) {
         dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
         if (status != dnnl_success) { stream = NULL; return status; }
     }
-    if (p->scratchpad_size > scratch_size) {
+    if (p->workspace_size > scratch_size) {
         free(scratch);
-        scratch_size = (p->scratchpad_size + 4095) / 4096 * 4096;
+        scratch_size = (p->workspace_size + 4095) / 4096 * 4096;
         scratch = aligned_alloc(4096, scratch_size);
         if (!scratch) { scratch_size = 0; return dnnl_out_of_memory; }
     }
     dnnl_exec_arg_t args[ZOO_PRIMITIVE_MAX_ARGS + 1];
+    dnnl_memory_t user[ZOO_PRIMITIVE_MAX_ARGS] = {NULL};  // the caller's buffers of staged arguments
     int count = 0;
     dnnl_status_t status = dnnl_success;
     for (int i = 0; i < p->arg_count && status == dnnl_success; i++) {
-        args[count].arg = p->args[i];
-        status = dnnl_memory_create(&args[count].memory, &p->mds[i], engine, pointers[i]);
+        args[i].arg = p->args[i];
+        args[i].memory = NULL;
+        void *own = p->reorders[i] ? (char *)scratch + p->staged_offset[i] : pointers[i];
+        status = dnnl_memory_create(&args[i].memory, &p->mds[i], engine, own);
         if (status == dnnl_success) count++;
+        if (status == dnnl_success && p->reorders[i]) {
+            status = dnnl_memory_create(&user[i], &p->user_mds[i], engine, pointers[i]);
+            if (status == dnnl_success && !p->staged_output[i]) status = run_reorder(p->reorders[i], user[i], args[i].memory);
+        }
     }
     if (status == dnnl_success) {
         args[count].arg = DNNL_ARG_SCRATCHPAD;
         status = dnnl_memory_create(&args[count].memory, &p->scratchpad, engine, scratch);
         if (status == dnnl_success) count++;
     }
-    if (status == dnnl_success) {
-        status = dnnl_primitive_execute(p->primitive, stream, count, args);
-        if (status == dnnl_success) status = dnnl_stream_wait(stream);
-    }
+    if (status == dnnl_success) status = dnnl_primitive_execute(p->primitive, stream, count, args);
+    for (int i = 0; i < p->arg_count && status == dnnl_success; i++)
+        if (p->reorders[i] && p->staged_output[i]) status = run_reorder(p->reorders[i], args[i].memory, user[i]);
+    if (status == dnnl_success) status = dnnl_stream_wait(stream);
     for (int i = 0; i < count; i++) dnnl_memory_destroy(args[i].memory);
+    for (int i = 0; i < p->arg_count; i++)
+        if (user[i]) dnnl_memory_destroy(user[i]);
     return status;
 }

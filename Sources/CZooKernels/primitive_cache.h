@@ -19,6 +19,11 @@ struct zoo_primitive_key {
 
 // A built primitive and the memory its execution takes, argument by argument, in the order the
 // caller hands pointers to zoo_primitive_execute. The scratchpad is added there.
+//
+// An argument may be staged: the primitive works on its own (blocked) layout of it while the
+// caller's buffer stays plain. Its input is then reordered into a staging buffer before the
+// primitive runs, or its output reordered out of one after. Staging buffers and the scratchpad
+// share one per-thread allocation: `workspace_size` bytes, staging buffer i at staged_offset[i].
 struct zoo_primitive {
     dnnl_primitive_t primitive;  // NULL: oneDNN could not build it (an error for the caller)
     dnnl_status_t status;        // why not, when primitive is NULL
@@ -26,7 +31,12 @@ struct zoo_primitive {
     int args[ZOO_PRIMITIVE_MAX_ARGS];
     dnnl_memory_desc_t mds[ZOO_PRIMITIVE_MAX_ARGS];
     dnnl_memory_desc_t scratchpad;
-    size_t scratchpad_size;
+    // Staging (see above): the caller's layout, and the reorder between it and mds[i].
+    dnnl_memory_desc_t user_mds[ZOO_PRIMITIVE_MAX_ARGS];
+    dnnl_primitive_t reorders[ZOO_PRIMITIVE_MAX_ARGS];  // NULL: not staged
+    bool staged_output[ZOO_PRIMITIVE_MAX_ARGS];
+    size_t staged_offset[ZOO_PRIMITIVE_MAX_ARGS];
+    size_t workspace_size;
 };
 
 struct zoo_primitive_key zoo_primitive_key_make(int op);
@@ -44,6 +54,12 @@ const struct zoo_primitive *zoo_primitive_lookup(const struct zoo_primitive_key 
 // order with the memory descriptors `pd` gives them, and destroys `pd`. Every primitive gets a
 // user scratchpad (one buffer per calling thread).
 void zoo_primitive_finish(struct zoo_primitive *out, dnnl_primitive_desc_t pd, const int *args, int count);
+
+// Makes argument `index` of a finished primitive take the caller's buffer in layout `user`
+// (plain), reordering into or out of the primitive's own layout around each run; nothing is
+// staged when the two layouts are the same. Returns false (and sets out->status) on failure.
+bool zoo_primitive_stage(struct zoo_primitive *out, dnnl_engine_t engine, int index, const dnnl_memory_desc_t *user,
+                         bool output);
 
 // An attribute with a user-managed scratchpad, for every zoo primitive descriptor.
 dnnl_primitive_attr_t zoo_primitive_attr(void);
