@@ -17,41 +17,46 @@ public final class AutoEncoder: GenerativeModel {
 
     public let hyperparameters: Hyperparameters
     public var latentSize: Int { hyperparameters.latent }
+    /// Flattened images → codes.
     let encoder: Sequential
+    /// Codes → flattened pixels, shown as images of `imageShape`.
     let decoder: Sequential
+    let imageShape: ImageShape
     /// N(mean, covariance) of the training codes, refitted at the end of every epoch.
     var codes: LatentGaussian
 
-    public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+    public init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
         // The sampler keeps a latent × latent covariance and factorises it every epoch.
         guard (1...4096).contains(h.latent) else { throw ZooError("ae: latent must be between 1 and 4096, got \(h.latent)") }
         hyperparameters = h
-        encoder = try .perceptron([imageSize] + h.hidden + [h.latent], activation: { .relu }, generator: &generator)
-        decoder = try .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
+        self.imageShape = imageShape
+        let pixels = imageShape.elementCount
+        encoder = try .perceptron([pixels] + h.hidden + [h.latent], activation: { .relu }, generator: &generator)
+        decoder = try .perceptron([h.latent] + h.hidden.reversed() + [pixels], activation: { .relu }, output: .sigmoid, generator: &generator)
         codes = LatentGaussian(dimension: h.latent)
     }
 
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        encoder.namedParameters(prefix: "encoder") + decoder.namedParameters(prefix: "decoder")
-    }
+    public var layers: [(name: String, layer: any Layer)] { [("encoder", encoder), ("decoder", decoder)] }
 
     public func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
         [("optimizer", settings.adam(namedParameters))]
     }
 
     public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
-        let loss = mseLoss(decoder(encoder(Variable(images))), images)
+        let loss = mseLoss(reshape(decoder(encoder(flatten(Variable(images)))), images.shape), images)
         optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
         return ["mse": loss.value.scalar]
     }
 
     public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
         let squaredError = mseLoss(Variable(reconstruct(images)), images, reduction: .sum).value.scalar
-        return ["mse": Double(squaredError) / Double(images.shape[1])]  // per image: mean over pixels
+        return ["mse": Double(squaredError) / Double(imageShape.elementCount)]  // per image: mean over pixels
     }
 
-    public func encode(_ images: Tensor) -> Tensor { encoder(Variable(images)).value }
-    public func decode(_ latents: Tensor) -> Tensor { decoder(Variable(latents)).value }
+    public func encode(_ images: Tensor) -> Tensor { encoder(flatten(Variable(images))).value }
+    public func decode(_ latents: Tensor) -> Tensor {
+        decoder(Variable(latents)).value.reshaped(imageShape.batch(latents.shape[0]))
+    }
 
     public func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor {
         decode(codes.sample(count, generator: &generator))

@@ -22,23 +22,31 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
 
     public let hyperparameters: Hyperparameters
     public var latentSize: Int { hyperparameters.latent }
+    /// z → flattened pixels, shown as images of `imageShape`.
     let generatorNetwork: Sequential
+    /// Flattened images → the logit that they are real.
     let discriminator: Sequential
+    let imageShape: ImageShape
 
-    public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+    public init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
         guard h.leakySlope.isFinite else { throw ZooError("gan: leakySlope must be a finite number, got \(h.leakySlope)") }
         guard (0...100_000).contains(h.inversionSteps) else {
             throw ZooError("gan: inversionSteps must be between 0 and 100000, got \(h.inversionSteps)")
         }
         hyperparameters = h
-        let slope = h.leakySlope
-        generatorNetwork = try .perceptron([h.latent] + h.hidden + [imageSize], activation: { .leakyRelu(slope) }, output: .tanh, generator: &generator)
-        discriminator = try .perceptron([imageSize] + h.hidden.reversed() + [1], activation: { .leakyRelu(slope) }, generator: &generator)
+        self.imageShape = imageShape
+        let slope = h.leakySlope, pixels = imageShape.elementCount
+        generatorNetwork = try .perceptron([h.latent] + h.hidden + [pixels], activation: { .leakyRelu(slope) }, output: .tanh, generator: &generator)
+        discriminator = try .perceptron([pixels] + h.hidden.reversed() + [1], activation: { .leakyRelu(slope) }, generator: &generator)
     }
 
+    public var layers: [(name: String, layer: any Layer)] { [("generator", generatorNetwork), ("discriminator", discriminator)] }
     var generatorParameters: [(name: String, parameter: Variable)] { generatorNetwork.namedParameters(prefix: "generator") }
     var discriminatorParameters: [(name: String, parameter: Variable)] { discriminator.namedParameters(prefix: "discriminator") }
-    public var namedParameters: [(name: String, parameter: Variable)] { generatorParameters + discriminatorParameters }
+
+    /// G(z) as images, and D on images (flattened for the perceptrons).
+    func generate(_ z: Variable) -> Variable { reshape(generatorNetwork(z), imageShape.batch(z.shape[0])) }
+    func discriminate(_ images: Variable) -> Variable { discriminator(flatten(images)) }
 
     public func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
         [("generator", settings.adam(generatorParameters)), ("discriminator", settings.adam(discriminatorParameters))]
@@ -46,16 +54,16 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
 
     public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let n = images.shape[0]
-        let fake = generatorNetwork(Variable(generator.normal([n, latentSize])))
+        let fake = generate(Variable(generator.normal([n, latentSize])))
 
         // D sees real and (detached) fake images in one batch of 2n: the same loss as two
         // passes, BCE(D(x), 1) + BCE(D(G(z)), 0), each a mean over n, with half the GEMM calls.
-        let logits = discriminator(Variable(Tensor.concatenate(firstAxis: [images, fake.value])))
+        let logits = discriminate(Variable(Tensor.concatenate(firstAxis: [images, fake.value])))
         let labels = Tensor.concatenate(firstAxis: [Tensor(shape: [n, 1], repeating: 1), Tensor(shape: [n, 1], repeating: 0)])
         let dLoss = binaryCrossEntropy(logits: logits, labels, reduction: .sum) / Float(n)
         optimizers[1].step(gradients(of: dLoss, withRespectTo: discriminatorParameters.map(\.parameter)))
 
-        let gLoss = binaryCrossEntropy(logits: discriminator(fake), Tensor(shape: [n, 1], repeating: 1))
+        let gLoss = binaryCrossEntropy(logits: discriminate(fake), Tensor(shape: [n, 1], repeating: 1))
         optimizers[0].step(gradients(of: gLoss, withRespectTo: generatorParameters.map(\.parameter)))
 
         // How real D found each half: 0.5 for both at equilibrium.
@@ -67,8 +75,8 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
     public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
         let n = images.shape[0]
         let real = Tensor(shape: [n, 1], repeating: 1), fakeLabel = Tensor(shape: [n, 1], repeating: 0)
-        let realLogits = discriminator(Variable(images))
-        let fakeLogits = discriminator(Variable(sample(n, generator: &generator)))
+        let realLogits = discriminate(Variable(images))
+        let fakeLogits = discriminate(Variable(sample(n, generator: &generator)))
         let dLoss = binaryCrossEntropy(logits: realLogits, real).value.scalar + binaryCrossEntropy(logits: fakeLogits, fakeLabel).value.scalar
         let gLoss = binaryCrossEntropy(logits: fakeLogits, real).value.scalar
         return ["d_loss": Double(dLoss) * Double(n), "g_loss": Double(gLoss) * Double(n),
@@ -78,7 +86,7 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
     /// The mean of sigmoid(logits): how real D finds a batch (0.5 at equilibrium).
     private func meanProbability(_ logits: Variable) -> Float { mean(sigmoid(logits.detached())).value.scalar }
 
-    public func decode(_ latents: Tensor) -> Tensor { generatorNetwork(Variable(latents)).value }
+    public func decode(_ latents: Tensor) -> Tensor { generate(Variable(latents)).value }
 
     public func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor {
         decode(generator.normal([count, latentSize]))
@@ -93,11 +101,12 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
         let adam = Adam(parameters: [("z", z)], learningRate: 0.05)
         for _ in 0..<hyperparameters.inversionSteps {
             // Summed over images so each image's z moves as if inverted alone.
-            let loss = mseLoss(generatorNetwork(z), images, reduction: .sum)
+            let loss = mseLoss(generate(z), images, reduction: .sum)
             adam.step(gradients(of: loss, withRespectTo: [z]))
         }
         let reconstruction = decode(z.value)
-        let error = ((reconstruction - images) * (reconstruction - images)).sum(axis: 1).affine(scale: 1 / Float(images.shape[1]))
+        let squared = ((reconstruction - images) * (reconstruction - images)).reshaped([n, imageShape.elementCount])
+        let error = squared.sum(axis: 1).affine(scale: 1 / Float(imageShape.elementCount))
         return ["z": z.value, "reconstruction_mse": error]
     }
 }

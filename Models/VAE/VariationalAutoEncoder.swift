@@ -20,29 +20,30 @@ public final class VariationalAutoEncoder: GenerativeModel {
     public var latentSize: Int { hyperparameters.latent }
     /// x → [μ | log σ²]: one layer emits both halves, sliced apart.
     let encoder: Sequential
-    /// z → pixel probabilities.
+    /// z → pixel probabilities, shown as images of `imageShape`.
     let decoder: Sequential
+    let imageShape: ImageShape
 
-    public init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+    public init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
         // Checked here, not only by the perceptron, which sees 2·latent.
         guard (1...Sequential.maximumParameters).contains(h.latent) else {
             throw ZooError("vae: latent must be between 1 and \(Sequential.maximumParameters), got \(h.latent)")
         }
         hyperparameters = h
-        encoder = try .perceptron([imageSize] + h.hidden + [2 * h.latent], activation: { .relu }, generator: &generator)
-        decoder = try .perceptron([h.latent] + h.hidden.reversed() + [imageSize], activation: { .relu }, output: .sigmoid, generator: &generator)
+        self.imageShape = imageShape
+        let pixels = imageShape.elementCount
+        encoder = try .perceptron([pixels] + h.hidden + [2 * h.latent], activation: { .relu }, generator: &generator)
+        decoder = try .perceptron([h.latent] + h.hidden.reversed() + [pixels], activation: { .relu }, output: .sigmoid, generator: &generator)
     }
 
-    public var namedParameters: [(name: String, parameter: Variable)] {
-        encoder.namedParameters(prefix: "encoder") + decoder.namedParameters(prefix: "decoder")
-    }
+    public var layers: [(name: String, layer: any Layer)] { [("encoder", encoder), ("decoder", decoder)] }
 
     public func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
         [("optimizer", settings.adam(namedParameters))]
     }
 
     func posterior(_ x: Variable) -> (mu: Variable, logvar: Variable) {
-        let h = encoder(x)
+        let h = encoder(flatten(x))
         return (slice(h, lastAxis: 0..<latentSize), slice(h, lastAxis: latentSize..<(2 * latentSize)))
     }
 
@@ -51,7 +52,8 @@ public final class VariationalAutoEncoder: GenerativeModel {
         let (mu, logvar) = posterior(Variable(images))
         let epsilon = Variable(generator.normal(mu.shape))
         let z = mu + epsilon * exp(logvar * 0.5)
-        return (binaryCrossEntropy(decoder(z), images, reduction: .sum), gaussianKL(mu: mu, logvar: logvar))
+        let reconstruction = reshape(decoder(z), images.shape)
+        return (binaryCrossEntropy(reconstruction, images, reduction: .sum), gaussianKL(mu: mu, logvar: logvar))
     }
 
     public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
@@ -75,7 +77,9 @@ public final class VariationalAutoEncoder: GenerativeModel {
         return ["z": mu.value, "logvar": logvar.value]
     }
 
-    public func decode(_ latents: Tensor) -> Tensor { decoder(Variable(latents)).value }
+    public func decode(_ latents: Tensor) -> Tensor {
+        decoder(Variable(latents)).value.reshaped(imageShape.batch(latents.shape[0]))
+    }
 
     public func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor {
         decode(generator.normal([count, latentSize]))

@@ -22,30 +22,40 @@ public protocol GenerativeModel: AnyObject {
     /// The pixel range the model trains on: [0, 1] for sigmoid outputs, [-1, 1] for tanh.
     static var pixelRange: PixelRange { get }
 
-    /// A freshly initialised model; `generator` draws the initial weights.
-    init(_ hyperparameters: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws
+    /// A freshly initialised model for images of `imageShape`; `generator` draws the initial weights.
+    init(_ hyperparameters: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws
 
     var hyperparameters: Hyperparameters { get }
     var latentSize: Int { get }
-    /// Every trainable tensor under its PyTorch `state_dict` name ("encoder.0.weight").
+    /// The model's top-level layers under their PyTorch `state_dict` prefixes ("encoder",
+    /// "decoder"): where its parameters, buffers and training mode are found.
+    var layers: [(name: String, layer: any Layer)] { get }
+    /// Every trainable tensor under its PyTorch `state_dict` name ("encoder.0.weight"); by
+    /// default those of `layers`.
     var namedParameters: [(name: String, parameter: Variable)] { get }
+    /// Every buffer (running statistics) under its `state_dict` name; by default those of `layers`.
+    var namedBuffers: [(name: String, buffer: Buffer)] { get }
+    /// Switches batch normalization and dropout between training and evaluation (PyTorch's
+    /// `model.train()` / `model.eval()`); by default every layer of `layers`. A model is
+    /// evaluating except inside `TrainingRun.trainEpoch`, so every verb runs it in evaluation mode.
+    func setTraining(_ training: Bool)
 
     /// The optimizers the model trains with, by name ("optimizer", or "generator" and "discriminator").
     func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)]
-    /// One optimisation step on a batch of images [batch, pixels] in `pixelRange`; returns the
+    /// One optimisation step on a batch of images [batch, channels, height, width] in `pixelRange`; returns the
     /// named losses of the step, averaged per image as the model reports them.
     func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float]
     /// Test metrics for a batch, summed over its images (the caller averages over the test set).
     func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double]
 
-    /// Latent codes [n, latentSize] for images [n, pixels].
+    /// Latent codes [n, latentSize] for images [n, channels, height, width].
     func encode(_ images: Tensor) -> Tensor
     /// The encoding with everything the model knows about it, by name: "z" always (the same
     /// as `encode`), plus extras such as the VAE's "logvar" or the GAN's "reconstruction_mse".
     func encodeDetails(_ images: Tensor) -> [String: Tensor]
-    /// Images [n, pixels] in `pixelRange` for latent codes [n, latentSize].
+    /// Images [n, channels, height, width] in `pixelRange` for latent codes [n, latentSize].
     func decode(_ latents: Tensor) -> Tensor
-    /// `count` new images [count, pixels] in `pixelRange`.
+    /// `count` new images [count, channels, height, width] in `pixelRange`.
     func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor
 
     /// Tensors besides the weights that the model needs after training (the AE's latent
@@ -57,6 +67,12 @@ public protocol GenerativeModel: AnyObject {
 }
 
 extension GenerativeModel {
+    public var namedParameters: [(name: String, parameter: Variable)] {
+        layers.flatMap { $0.layer.namedParameters(prefix: $0.name) }
+    }
+    public var namedBuffers: [(name: String, buffer: Buffer)] { layers.flatMap { $0.layer.namedBuffers(prefix: $0.name) } }
+    public func setTraining(_ training: Bool) { layers.forEach { $0.layer.setTraining(training) } }
+
     public static var encodeDescription: String { "the latent code of each image" }
     public func encodeDetails(_ images: Tensor) -> [String: Tensor] { ["z": encode(images)] }
     public var extraState: [String: Tensor] { [:] }

@@ -1,34 +1,38 @@
 import CZooKernels
 
-/// Images kept as bytes (a quarter of the memory of floats) with their labels; batches are
-/// converted to float tensors only when they are used.
+/// Images kept as bytes (a quarter of the memory of floats) with their class labels; batches
+/// are converted to float tensors only when they are used.
 public struct ImageSet: Sendable {
+    /// count images of `shape`, each channel after channel, each channel row after row (CHW).
     public let pixels: [UInt8]
-    public let labels: [UInt8]
-    public let rows: Int, columns: Int
-    public var imageSize: Int { rows * columns }
+    /// The class of each image, an index into `classNames`.
+    public let labels: [Int32]
+    public let shape: ImageShape
+    /// What each label means ("0"…"9" for MNIST, folder names for a folder of images).
+    public let classNames: [String]
     public var count: Int { labels.count }
 
-    public init(pixels: [UInt8], labels: [UInt8], rows: Int, columns: Int) {
-        precondition(pixels.count == labels.count * rows * columns, "pixel and label counts disagree")
+    public init(pixels: [UInt8], labels: [Int32], shape: ImageShape, classNames: [String]) {
+        precondition(pixels.count == labels.count * shape.elementCount, "pixel and label counts disagree")
+        precondition(labels.allSatisfy { (0..<Int32(classNames.count)).contains($0) }, "a label is not one of \(classNames.count) classes")
         self.pixels = pixels
         self.labels = labels
-        self.rows = rows
-        self.columns = columns
+        self.shape = shape
+        self.classNames = classNames
     }
 
     /// The first `count` images.
     public func prefix(_ count: Int) -> ImageSet {
         let n = min(count, self.count)
-        return ImageSet(pixels: Array(pixels[..<(n * imageSize)]), labels: Array(labels[..<n]), rows: rows, columns: columns)
+        return ImageSet(pixels: Array(pixels[..<(n * shape.elementCount)]), labels: Array(labels[..<n]), shape: shape, classNames: classNames)
     }
 
-    /// Images `indices` as a float tensor [indices.count, rows·columns] in `range`.
+    /// Images `indices` as a float tensor [indices.count, channels, height, width] in `range`.
     public func tensor<C: Collection<Int>>(_ indices: C, range: PixelRange) -> Tensor {
-        let size = imageSize
+        let size = shape.elementCount
         // [0, 255] → [0, 1] or [-1, 1]
         let (scale, offset): (Float, Float) = range == .unit ? (1 / 255, 0) : (2 / 255, -1)
-        return Tensor(shape: [indices.count, size]) { out in
+        return Tensor(shape: shape.batch(indices.count)) { out in
             pixels.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
                     zoo_bytes_to_floats(source.baseAddress! + index * size, scale, offset, out + row * size, size)
@@ -72,6 +76,12 @@ public struct ImageBatches: Sequence, Sendable {
 extension ImageSet {
     /// One split of a loaded dataset.
     public init(_ dataset: ImageDataset, _ split: ImageDataset.Split) {
-        self.init(pixels: dataset.images(split), labels: dataset.labels(split), rows: dataset.rows, columns: dataset.cols)
+        self.init(pixels: dataset.images(split), labels: dataset.labels(split).map(Int32.init),
+                  shape: ImageShape(channels: 1, height: dataset.rows, width: dataset.cols), classNames: dataset.name.classNames)
     }
+}
+
+extension ImageShape {
+    /// MNIST's and Fashion-MNIST's: one gray channel of 28x28 pixels.
+    public static let mnist = ImageShape(channels: 1, height: 28, width: 28)
 }

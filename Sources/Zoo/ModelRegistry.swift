@@ -32,7 +32,7 @@ extension GenerativeModel {
     public var hyperparametersJSON: String { JSONText.encode(hyperparameters) }
 
     /// A new model from hyper-parameters as JSON (a checkpoint's, or defaults with overrides).
-    public static func make(hyperparametersJSON json: String, imageSize: Int, generator: inout RandomGenerator) throws -> Self {
+    public static func make(hyperparametersJSON json: String, imageShape: ImageShape, generator: inout RandomGenerator) throws -> Self {
         let hyperparameters: Hyperparameters
         do {
             hyperparameters = try JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))
@@ -46,7 +46,9 @@ extension GenerativeModel {
             throw ZooError("hyper-parameters of \(name) are not valid: unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         do {
-            return try Self(hyperparameters, imageSize: imageSize, generator: &generator)
+            let model = try Self(hyperparameters, imageShape: imageShape, generator: &generator)
+            model.setTraining(false)  // evaluating, except inside TrainingRun.trainEpoch
+            return model
         } catch let error as ZooError {
             throw error
         } catch {

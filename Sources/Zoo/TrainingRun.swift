@@ -25,8 +25,10 @@ public final class TrainingRun {
     public let model: any GenerativeModel
     public let optimizers: [(name: String, optimizer: any Optimizer)]
     public var settings: TrainingSettings
-    /// The image size the model was built for.
-    public let imageRows: Int, imageColumns: Int
+    /// The shape of the images the model was built for.
+    public let imageShape: ImageShape
+    /// The classes of the data it was trained on, by label.
+    public let classNames: [String]
 
     /// Noise for the model's steps (reparameterisation, GAN latents).
     public var modelGenerator: RandomGenerator
@@ -42,10 +44,10 @@ public final class TrainingRun {
     public var history: [EpochRecord] = []
 
     public init(modelType: any GenerativeModel.Type, model: any GenerativeModel, settings: TrainingSettings,
-                modelGenerator: RandomGenerator, dataGenerator: RandomGenerator, imageRows: Int, imageColumns: Int) {
+                modelGenerator: RandomGenerator, dataGenerator: RandomGenerator, imageShape: ImageShape, classNames: [String]) {
         self.modelType = modelType
-        self.imageRows = imageRows
-        self.imageColumns = imageColumns
+        self.imageShape = imageShape
+        self.classNames = classNames
         self.model = model
         self.settings = settings
         self.optimizers = model.makeOptimizers(settings)
@@ -55,22 +57,23 @@ public final class TrainingRun {
 
     /// A new run: weights drawn from the seed, shuffling from a stream derived from it.
     public static func start(_ modelType: any GenerativeModel.Type, hyperparametersJSON: String,
-                             settings: TrainingSettings, imageRows: Int = 28, imageColumns: Int = 28) throws -> TrainingRun {
+                             settings: TrainingSettings, imageShape: ImageShape = .mnist,
+                             classNames: [String] = DatasetName.mnist.classNames) throws -> TrainingRun {
         try settings.validate()
         var generator = RandomGenerator(seed: settings.seed)
-        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageSize: imageRows * imageColumns, generator: &generator)
+        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageShape: imageShape, generator: &generator)
         return TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: generator,
                            dataGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_DA7A),
-                           imageRows: imageRows, imageColumns: imageColumns)
+                           imageShape: imageShape, classNames: classNames)
     }
 
     public var isFinished: Bool { epoch >= settings.epochs }
 
-    /// Fails unless `images` are the size the model was built for: another data set under
+    /// Fails unless `images` have the shape the model was built for: another data set under
     /// the same name (`--data`) would otherwise reach the model's matrix products.
     public func requireImageSize(of images: ImageSet) throws {
-        guard (images.rows, images.columns) == (imageRows, imageColumns) else {
-            throw ZooError("\(settings.dataset) images are \(images.rows)x\(images.columns) pixels; the checkpoint's \(modelType.name) takes \(imageRows)x\(imageColumns)")
+        guard images.shape == imageShape else {
+            throw ZooError("\(settings.dataset) images are \(images.shape); the checkpoint's \(modelType.name) takes \(imageShape)")
         }
     }
 
@@ -91,6 +94,9 @@ public final class TrainingRun {
             throw ZooError("the run is at step \(stepInEpoch) of an epoch, but \(train.count) images make \(batches.count) steps of \(settings.batchSize)")
         }
         let optimizerList = optimizers.map(\.optimizer)
+        // Batch normalization and dropout train only here; everywhere else the model evaluates.
+        model.setTraining(true)
+        defer { model.setTraining(false) }
         let clock = ContinuousClock()
         var start = clock.now
         var imagesThisSession = 0
@@ -126,6 +132,7 @@ public final class TrainingRun {
         }
 
         partialSeconds += seconds(clock.now - start)
+        model.setTraining(false)
         model.epochFinished(trainingSet: train.batches(size: Self.evaluationBatchSize, range: modelType.pixelRange))
         let record = EpochRecord(epoch: epoch + 1,
                                  losses: partialLossSums.mapValues { $0 / Double(max(partialImages, 1)) },

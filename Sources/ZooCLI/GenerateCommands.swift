@@ -30,7 +30,7 @@ struct Sample: ParsableCommand {
         let run = try file.load()
         var generator = RandomGenerator(seed: seed)
         let images = run.model.sample(count, generator: &generator)
-        try Output.writeGrid(images, rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: nrow, to: out)
+        try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
     }
 }
 
@@ -95,7 +95,7 @@ struct Decode: ParsableCommand {
             latents = Tensor(shape: [z.count, size], vectors.flatMap { $0 })
         }
         let images = run.model.decode(latents)
-        try Output.writeGrid(images, rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: nrow, to: out)
+        try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
     }
 }
 
@@ -124,7 +124,7 @@ struct Reconstruct: ParsableCommand {
         try requireTestImages(count, in: test, dataset: run.settings.dataset)
         let images = test.tensor(0..<count, range: run.modelType.pixelRange)
         let reconstructed = run.model.reconstruct(images)
-        let n = images.shape[0], pixels = images.shape[1], width = min(8, n)
+        let n = images.shape[0], pixels = run.imageShape.elementCount, width = min(8, n)
         let originals = images.scalars, outputs = reconstructed.scalars
         // Rows alternate: originals, their reconstructions, the next originals, ...; a last
         // partial row is padded with black images so pairs stay one above the other.
@@ -138,7 +138,7 @@ struct Reconstruct: ParsableCommand {
         }
         let rows = sheet.count / pixels
         let mse = ((reconstructed - images) * (reconstructed - images)).sum() / Float(images.count)
-        try Output.writeGrid(Tensor(shape: [rows, pixels], sheet), rows: run.imageRows, columns: run.imageColumns, range: run.modelType.pixelRange, nrow: width, to: out)
+        try Output.writeGrid(Tensor(shape: run.imageShape.batch(rows), sheet), shape: run.imageShape, range: run.modelType.pixelRange, nrow: width, to: out)
         print("reconstruction mse \(Output.format(Double(mse))) over \(n) test images (pixels in \(run.modelType.pixelRange))")
     }
 }

@@ -27,14 +27,15 @@ struct Inspect: ParsableCommand {
                 "epoch": run.epoch, "step_in_epoch": run.stepInEpoch, "global_step": run.globalStep,
                 "parameters": parameterCount,
                 "format_version": origin.formatVersion, "zoo_version": origin.zooVersion as Any, "created": origin.created as Any,
-                "image_size": [run.imageRows, run.imageColumns],
+                "image_shape": run.imageShape.dimensions,
+                "classes": run.classNames,
                 "history": run.history.map { ["epoch": $0.epoch, "losses": $0.losses, "metrics": $0.metrics, "seconds": $0.seconds] },
                 "tensors": tensors.map { ["path": $0.path, "shape": $0.shape, "type": $0.type, "bytes": $0.storedBytes] },
             ])
             return
         }
         print("\(file.checkpoint): \(run.modelType.name) — \(run.modelType.summary)")
-        print("written           by zoo \(origin.zooVersion ?? "?") at \(origin.created ?? "?") (format version \(origin.formatVersion)), for \(run.imageRows)x\(run.imageColumns) images")
+        print("written           by zoo \(origin.zooVersion ?? "?") at \(origin.created ?? "?") (format version \(origin.formatVersion)), for \(run.imageShape) images")
         print("hyper-parameters  \(run.model.hyperparametersJSON)")
         print("training          \(JSONText.encode(run.settings))")
         let position = run.stepInEpoch > 0 ? ", plus \(run.stepInEpoch) steps of epoch \(run.epoch + 1)" : ""

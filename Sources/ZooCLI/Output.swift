@@ -34,10 +34,11 @@ enum Output {
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 
-    /// Writes images [n, pixels] as a PNG grid like torchvision's `save_image`.
-    static func writeGrid(_ images: Tensor, rows: Int, columns: Int, range: PixelRange, nrow: Int = 8, to path: String) throws {
-        let grid = ImageGrid.make(images: images.scalars, count: images.shape[0], rows: rows, cols: columns,
-                                  range: range.bounds, nrow: nrow)
+    /// Writes images [n, channels, height, width] as a PNG grid like torchvision's `save_image`
+    /// (gray or RGB, as the images are).
+    static func writeGrid(_ images: Tensor, shape: ImageShape, range: PixelRange, nrow: Int = 8, to path: String) throws {
+        let grid = ImageGrid.make(images: images.scalars, count: images.shape[0], channels: shape.channels,
+                                  rows: shape.height, cols: shape.width, range: range.bounds, nrow: nrow)
         try grid.writePNG(to: path)
         print("wrote \(path) (\(plural(images.shape[0], "image")), \(grid.width)x\(grid.height) pixels)")
     }

@@ -81,7 +81,7 @@ struct Train: ParsableCommand {
         // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
         let run = try usageErrors {
             try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
-                                  settings: training, imageRows: images.train.rows, imageColumns: images.train.columns)
+                                  settings: training, imageShape: images.train.shape, classNames: images.train.classNames)
         }
         print("training \(modelType.name) on \(training.dataset) (\(plural(images.train.count, "image")), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")

@@ -197,8 +197,9 @@ final class CLIVerbTests: XCTestCase {
         XCTAssertEqual(hyperparameters["latent"] as? Int, 20)
         XCTAssertEqual((object["training"] as? [String: Any])?["limit"] as? Int, 1000)
         XCTAssertEqual((object["history"] as? [Any])?.count, 1)
-        XCTAssertEqual(object["format_version"] as? Int, 1)
-        XCTAssertEqual(object["image_size"] as? [Int], [28, 28])
+        XCTAssertEqual(object["format_version"] as? Int, 2)
+        XCTAssertEqual(object["image_shape"] as? [Int], [1, 28, 28])
+        XCTAssertEqual(object["classes"] as? [String], (0..<10).map(String.init))
         XCTAssertEqual(object["zoo_version"] as? String, ZooVersion.current)
         XCTAssertTrue((object["created"] as? String)?.hasSuffix("Z") ?? false, "\(object["created"] ?? "none")")
         // 784→64→40 encoder (μ and log σ² of 20 each), 20→64→784 decoder.
@@ -213,7 +214,7 @@ final class CLIVerbTests: XCTestCase {
         XCTAssertEqual(tensors.first { $0["path"] as? String == "/weights/encoder.0.weight" }?["type"] as? String, "float32")
         let text = try zooOK(["inspect", checkpoint], in: folder)
         XCTAssertTrue(text.stdout.contains("progress          1/1 epochs (8 steps)"), text.description)
-        XCTAssertTrue(text.stdout.contains("(format version 1), for 28x28 images"), text.description)
+        XCTAssertTrue(text.stdout.contains("(format version 2), for 28x28 gray images"), text.description)
         XCTAssertTrue(text.stdout.contains("/weights/encoder.0.weight"), text.description)
     }
 

@@ -27,7 +27,7 @@ final class CheckpointFormatTests: CheckpointTestCase {
         return lines
     }
 
-    /// `pattern` with `<optimizer>` and `<parameter>` replaced by the run's names.
+    /// `pattern` with `<optimizer>`, `<parameter>` and `<buffer>` replaced by the run's names.
     static func expand(_ pattern: String, for run: TrainingRun) -> [String] {
         if pattern.contains("<optimizer>") {
             return run.optimizers.flatMap { optimizer in
@@ -38,6 +38,9 @@ final class CheckpointFormatTests: CheckpointTestCase {
         }
         if pattern.contains("<parameter>") {
             return run.model.namedParameters.map { pattern.replacingOccurrences(of: "<parameter>", with: $0.name) }
+        }
+        if pattern.contains("<buffer>") {
+            return run.model.namedBuffers.map { pattern.replacingOccurrences(of: "<buffer>", with: $0.name) }
         }
         return [pattern]
     }
@@ -57,7 +60,8 @@ final class CheckpointFormatTests: CheckpointTestCase {
         XCTAssertEqual(try Self.block("optional-paths").count, 4)
         // The document's names are the code's names.
         typealias A = CheckpointLayout.Attribute
-        for name in [A.format, A.formatVersion, A.model, A.hyperparameters, A.training, A.zooVersion, A.created, A.imageRows, A.imageColumns] {
+        for name in [A.format, A.formatVersion, A.model, A.hyperparameters, A.training, A.zooVersion, A.created,
+                     A.imageChannels, A.imageHeight, A.imageWidth, A.classNames] {
             XCTAssertTrue(required.contains("@" + name), name)
         }
         XCTAssertTrue(try String(contentsOf: Self.formatDocument, encoding: .utf8).contains("format, version \(CheckpointLayout.formatVersion)"))
@@ -133,11 +137,13 @@ final class CheckpointFormatTests: CheckpointTestCase {
         try CheckpointWriter.save(run, to: file)
         let root = try HDF5File.open(file).root
         XCTAssertEqual(try root.attributes.string("format"), "zoo-checkpoint")
-        XCTAssertEqual(try root.attributes.int64("format_version"), 1)
+        XCTAssertEqual(try root.attributes.int64("format_version"), 2)
         XCTAssertEqual(try root.attributes.string("model"), "ae")
         XCTAssertEqual(try root.attributes.string("hyperparameters"), #"{"hidden":[32],"latent":4}"#)
-        XCTAssertEqual(try root.attributes.int64("image_rows"), 28)
-        XCTAssertEqual(try root.attributes.int64("image_columns"), 28)
+        XCTAssertEqual(try root.attributes.int64("image_channels"), 1)
+        XCTAssertEqual(try root.attributes.int64("image_height"), 28)
+        XCTAssertEqual(try root.attributes.int64("image_width"), 28)
+        XCTAssertEqual(try root.attributes.string("class_names"), #"["0","1","2","3","4","5","6","7","8","9"]"#)
         XCTAssertNotNil(ISO8601DateFormatter().date(from: try root.attributes.string("created")))
         XCTAssertNoThrow(try JSONDecoder().decode(TrainingSettings.self, from: Data(try root.attributes.string("training").utf8)))
         func type(_ path: String) throws -> HDF5ElementType? { try root.openDataset(path).elementType }

@@ -99,7 +99,7 @@ final class CheckpointFuzzTests: CheckpointTestCase {
     static func firstDifference(_ a: TrainingRun, _ b: TrainingRun) -> String? {
         if a.settings != b.settings { return "training settings" }
         if a.model.hyperparametersJSON != b.model.hyperparametersJSON { return "hyper-parameters" }
-        if a.imageRows != b.imageRows || a.imageColumns != b.imageColumns { return "image size" }
+        if a.imageShape != b.imageShape || a.classNames != b.classNames { return "image shape or classes" }
         for (x, y) in zip(a.model.namedParameters, b.model.namedParameters) where !x.parameter.value.isIdentical(to: y.parameter.value) {
             return "weight \(x.name)"
         }

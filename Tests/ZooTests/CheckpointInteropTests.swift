@@ -112,7 +112,7 @@ final class CheckpointInteropTests: CheckpointTestCase {
 
                 var generator = RandomGenerator(seed: 1)
                 let images = run.model.sample(16, generator: &generator)
-                XCTAssertEqual(images.shape, [16, 784])
+                XCTAssertEqual(images.shape, [16, 1, 28, 28])
                 XCTAssertTrue(images.isFinite)
                 let bounds = run.modelType.pixelRange.bounds
                 XCTAssertTrue(images.scalars.allSatisfy { bounds.contains($0) }, model)

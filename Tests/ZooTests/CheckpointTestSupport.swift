@@ -100,7 +100,8 @@ enum CheckpointCompare {
         XCTAssertEqual(a.modelType.name, b.modelType.name, "\(what): model", file: file, line: line)
         XCTAssertEqual(a.model.hyperparametersJSON, b.model.hyperparametersJSON, "\(what): hyper-parameters", file: file, line: line)
         XCTAssertEqual(a.settings, b.settings, "\(what): settings", file: file, line: line)
-        XCTAssertEqual([a.imageRows, a.imageColumns], [b.imageRows, b.imageColumns], "\(what): image size", file: file, line: line)
+        XCTAssertEqual(a.imageShape, b.imageShape, "\(what): image shape", file: file, line: line)
+        XCTAssertEqual(a.classNames, b.classNames, "\(what): class names", file: file, line: line)
 
         let wa = a.model.namedParameters, wb = b.model.namedParameters
         XCTAssertEqual(wa.map(\.name), wb.map(\.name), "\(what): parameter names", file: file, line: line)

@@ -76,8 +76,8 @@ final class CheckpointValidationTests: CheckpointTestCase {
     }
 
     func testNewerFormatVersion() throws {
-        expectRefused(try variant("v2") { $0.attributes["/"]!["format_version"] = .int64(2) },
-                      ["format version 2", "newer", "upgrade zoo"])
+        expectRefused(try variant("v3") { $0.attributes["/"]!["format_version"] = .int64(3) },
+                      ["format version 3", "newer", "upgrade zoo"])
         // Versions start at 1: 0 or a negative one is damage or a bug, not a newer zoo.
         for version in [0, -3] as [Int64] {
             let message = expectCheckpointError(["format version \(version)", "not a valid format version"]) {
@@ -117,11 +117,23 @@ final class CheckpointValidationTests: CheckpointTestCase {
         expectRefused(try variant("negative-limit") {
             $0.attributes["/"]!["training"] = .string(settings + #","batchSize":128,"limit":-1}"#)
         }, ["training settings are not valid: limit must be at least 1, got -1"])
-        expectRefused(try variant("bad-rows") { $0.attributes["/"]!["image_rows"] = .int64(0) }, ["image size 0x28"])
+        expectRefused(try variant("bad-height") { $0.attributes["/"]!["image_height"] = .int64(0) }, ["image shape 1x0x28 is not valid"])
+        expectRefused(try variant("bad-channels") { $0.attributes["/"]!["image_channels"] = .int64(5) }, ["image shape 5x28x28 is not valid"])
+        expectRefused(try variant("bad-classes") { $0.attributes["/"]!["class_names"] = .string("[]") },
+                      ["@class_names is not a JSON list of class names"])
+        expectRefused(try variant("bad-classes-json") { $0.attributes["/"]!["class_names"] = .string("{\"a\":1}") },
+                      ["@class_names is not a JSON list of class names"])
         // Root attributes are named "/@name", with no space.
-        let noColumns = try variant("no-columns") { $0.attributes["/"]!["image_columns"] = nil }
-        XCTAssertEqual(expectCheckpointError(["no such attribute"]) { try CheckpointReader.load(noColumns) },
-                       "\(noColumns): /@image_columns: no such attribute")
+        let noWidth = try variant("no-width") { $0.attributes["/"]!["image_width"] = nil }
+        XCTAssertEqual(expectCheckpointError(["no such attribute"]) { try CheckpointReader.load(noWidth) },
+                       "\(noWidth): /@image_width: no such attribute")
+        // A version-1 file names the height and width as rows and columns.
+        let version1 = try variant("v1-bad-rows") {
+            $0.attributes["/"]!["format_version"] = .int64(1)
+            $0.attributes["/"]!["image_rows"] = .int64(0)
+            $0.attributes["/"]!["image_columns"] = .int64(28)
+        }
+        expectRefused(version1, ["image shape 1x0x28 is not valid"])
         let noEpoch = try variant("no-epoch") { $0.attributes["/training_state"]!["epoch"] = nil }
         XCTAssertEqual(expectCheckpointError(["no such attribute"]) { try CheckpointReader.load(noEpoch) },
                        "\(noEpoch): /training_state@epoch: no such attribute")

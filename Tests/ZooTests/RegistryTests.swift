@@ -23,35 +23,35 @@ final class TinyLinearAutoEncoder: GenerativeModel {
     var latentSize: Int { hyperparameters.latent }
     let encoder: Linear
     let decoder: Linear
+    let imageShape: ImageShape
 
-    init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws {
+    init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
         guard h.latent > 0 else { throw ZooError("tiny: latent must be positive") }
         hyperparameters = h
-        encoder = Linear(imageSize, h.latent, generator: &generator)
-        decoder = Linear(h.latent, imageSize, generator: &generator)
+        self.imageShape = imageShape
+        encoder = Linear(imageShape.elementCount, h.latent, generator: &generator)
+        decoder = Linear(h.latent, imageShape.elementCount, generator: &generator)
     }
 
-    var namedParameters: [(name: String, parameter: Variable)] {
-        encoder.namedParameters(prefix: "encoder") + decoder.namedParameters(prefix: "decoder")
-    }
+    var layers: [(name: String, layer: any Layer)] { [("encoder", encoder), ("decoder", decoder)] }
 
     func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] {
         [("optimizer", settings.adam(namedParameters))]
     }
 
     func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
-        let loss = mseLoss(decoder(encoder(Variable(images))), images)
+        let loss = mseLoss(reshape(decoder(encoder(flatten(Variable(images)))), images.shape), images)
         optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
         return ["mse": loss.value.scalar]
     }
 
     func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
         let squaredError = mseLoss(Variable(reconstruct(images)), images, reduction: .sum).value.scalar
-        return ["mse": Double(squaredError) / Double(images.shape[1])]
+        return ["mse": Double(squaredError) / Double(imageShape.elementCount)]
     }
 
-    func encode(_ images: Tensor) -> Tensor { encoder(Variable(images)).value }
-    func decode(_ latents: Tensor) -> Tensor { decoder(Variable(latents)).value }
+    func encode(_ images: Tensor) -> Tensor { encoder(flatten(Variable(images))).value }
+    func decode(_ latents: Tensor) -> Tensor { decoder(Variable(latents)).value.reshaped(imageShape.batch(latents.shape[0])) }
     func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor { decode(generator.normal([count, latentSize])) }
 }
 
@@ -65,14 +65,14 @@ final class TinyReplacement: GenerativeModel {
     static let pixelRange = PixelRange.unit
     let hyperparameters: Hyperparameters
     var latentSize: Int { hyperparameters.latent }
-    init(_ h: Hyperparameters, imageSize: Int, generator: inout RandomGenerator) throws { hyperparameters = h }
-    var namedParameters: [(name: String, parameter: Variable)] { [] }
+    init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws { hyperparameters = h }
+    var layers: [(name: String, layer: any Layer)] { [] }
     func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] { [] }
     func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] { [:] }
     func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] { [:] }
     func encode(_ images: Tensor) -> Tensor { .zeros([images.shape[0], latentSize]) }
-    func decode(_ latents: Tensor) -> Tensor { .zeros([latents.shape[0], 784]) }
-    func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor { .zeros([count, 784]) }
+    func decode(_ latents: Tensor) -> Tensor { .zeros(ImageShape.mnist.batch(latents.shape[0])) }
+    func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor { .zeros(ImageShape.mnist.batch(count)) }
 }
 
 /// Registering a model gives it every verb of the `zoo` command line, in process, through the

@@ -122,7 +122,7 @@ case "gemm":
 
 case "sample":
     var generator = RandomGenerator(seed: 1)
-    let model = try modelType.make(hyperparametersJSON: modelType.defaultHyperparametersJSON, imageSize: 784, generator: &generator)
+    let model = try modelType.make(hyperparametersJSON: modelType.defaultHyperparametersJSON, imageShape: .mnist, generator: &generator)
     for _ in 0..<50 { _ = model.sample(numbers[0], generator: &generator) }
     var times: [Double] = []
     for _ in 0..<200 {

@@ -2,7 +2,9 @@
 /// Checkpoints/FORMAT.md (a test checks a real file against that document).
 public enum CheckpointLayout {
     public static let formatName = "zoo-checkpoint"
-    public static let formatVersion: Int64 = 1
+    /// 2: the image shape (channels too) and class names, and layer buffers beside the weights.
+    /// Version-1 files (gray images, no buffers) still load.
+    public static let formatVersion: Int64 = 2
     /// The most elements a tensor in a checkpoint may have: a perceptron's whole weights are
     /// capped at this (`Sequential.maximumParameters`), and so is any model state. The reader
     /// refuses larger declared shapes before allocating anything.
@@ -16,9 +18,18 @@ public enum CheckpointLayout {
         public static let training = "training"
         public static let zooVersion = "zoo_version"
         public static let created = "created"
+        public static let imageChannels = "image_channels"
+        public static let imageHeight = "image_height"
+        public static let imageWidth = "image_width"
+        public static let classNames = "class_names"
+        /// Version 1's names for the height and width (its images were gray).
         public static let imageRows = "image_rows"
         public static let imageColumns = "image_columns"
     }
+
+    /// The largest image side and channel count a checkpoint may declare.
+    public static let maximumImageSide = 4096
+    public static let maximumChannels = 4
 
     public static let weights = "weights"
     public static let optimizer = "optimizer"

@@ -68,8 +68,7 @@ public enum CheckpointReader {
             throw ZooError("\(name): training settings are not valid: \(JSONText.describe(error))")
         }
         do { try settings.validate(namedAsFlags: false) } catch { throw ZooError("\(name): training settings are not valid: \(error)") }
-        let rows = Int(try root.attributes.int64(A.imageRows)), columns = Int(try root.attributes.int64(A.imageColumns))
-        guard rows > 0, columns > 0, rows <= 4096, columns <= 4096 else { throw ZooError("\(name): image size \(rows)x\(columns) is not valid") }
+        let (imageShape, classNames) = try readImages(root, version: version, settings: settings, file: name)
 
         let hyperparameters = try root.attributes.string(A.hyperparameters)
         // The tensors are read on a second thread while this one builds the model and its
@@ -80,21 +79,32 @@ public enum CheckpointReader {
         var scratch = RandomGenerator(seed: 0)
         let model: any GenerativeModel
         do {
-            model = try modelType.make(hyperparametersJSON: hyperparameters, imageSize: rows * columns, generator: &scratch)
+            model = try modelType.make(hyperparametersJSON: hyperparameters, imageShape: imageShape, generator: &scratch)
         } catch {
             throw ZooError("\(name): \(error)")
         }
         // The random generators are set from the file below.
         let run = TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: scratch,
-                              dataGenerator: scratch, imageRows: rows, imageColumns: columns)
+                              dataGenerator: scratch, imageShape: imageShape, classNames: classNames)
         prefetched.wait()
 
         // The model is filled in place but only handed out if everything below succeeds.
         let weights = try root.openGroup(CheckpointLayout.weights)
-        let expected = model.namedParameters
-        try checkNames(in: weights, expected: Set(expected.map(\.name)), file: name)
+        let expected = model.namedParameters, buffers = model.namedBuffers
+        try checkNames(in: weights, expected: Set(expected.map(\.name) + buffers.map(\.name)), file: name)
         for (parameterName, parameter) in expected {
             parameter.value = try readTensor(weights, parameterName, shape: parameter.shape, file: name, prefetched)
+        }
+        for (bufferName, buffer) in buffers {
+            if buffer.isCount {
+                let count = try readSmall(weights, bufferName, as: Int64.self, file: name)
+                guard count.count == 1, (0...(1 << 53)).contains(count[0]) else {
+                    throw ZooError("\(name): /\(CheckpointLayout.weights)/\(bufferName): expected one integer from 0 to 2^53")
+                }
+                buffer.value = Tensor(Float(count[0]))
+            } else {
+                buffer.value = try readTensor(weights, bufferName, shape: buffer.value.shape, file: name, prefetched)
+            }
         }
         let extra = try root.openGroup(CheckpointLayout.modelState)
         var extraState: [String: Tensor] = [:]
@@ -128,6 +138,34 @@ public enum CheckpointReader {
             throw ZooError("\(name): history has \(run.history.count) epochs, but training_state says \(run.epoch) are done")
         }
         return run
+    }
+
+    /// The image shape and class names: version 2 stores both; version 1 stored the height and
+    /// width of gray images, trained on a dataset whose classes zoo knows.
+    private static func readImages(_ root: HDF5Group, version: Int64, settings: TrainingSettings,
+                                   file: String) throws -> (ImageShape, [String]) {
+        typealias A = CheckpointLayout.Attribute
+        let shape: ImageShape
+        var classNames = DatasetName(rawValue: settings.dataset.lowercased())?.classNames ?? (0..<10).map(String.init)
+        if version == 1 {
+            shape = ImageShape(channels: 1, height: Int(try root.attributes.int64(A.imageRows)),
+                               width: Int(try root.attributes.int64(A.imageColumns)))
+        } else {
+            shape = ImageShape(channels: Int(try root.attributes.int64(A.imageChannels)),
+                               height: Int(try root.attributes.int64(A.imageHeight)),
+                               width: Int(try root.attributes.int64(A.imageWidth)))
+            let json = try root.attributes.string(A.classNames)
+            guard let names = try? JSONDecoder().decode([String].self, from: Data(json.utf8)), !names.isEmpty,
+                  names.count <= 1 << 16 else {
+                throw ZooError("\(file): @\(A.classNames) is not a JSON list of class names")
+            }
+            classNames = names
+        }
+        let side = 1...CheckpointLayout.maximumImageSide
+        guard side.contains(shape.height), side.contains(shape.width), (1...CheckpointLayout.maximumChannels).contains(shape.channels) else {
+            throw ZooError("\(file): image shape \(shape.channels)x\(shape.height)x\(shape.width) is not valid (channels 1-\(CheckpointLayout.maximumChannels), sides 1-\(CheckpointLayout.maximumImageSide))")
+        }
+        return (shape, classNames)
     }
 
     private static func readOptimizers(_ root: HDF5Group, into run: TrainingRun, file: String,

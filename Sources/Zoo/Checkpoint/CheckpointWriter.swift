@@ -26,11 +26,22 @@ public enum CheckpointWriter {
         try root.attributes.set(A.training, JSONText.encode(run.settings))
         try root.attributes.set(A.zooVersion, ZooVersion.current)
         try root.attributes.set(A.created, utcTimestamp())
-        try root.attributes.set(A.imageRows, Int64(run.imageRows))
-        try root.attributes.set(A.imageColumns, Int64(run.imageColumns))
+        try root.attributes.set(A.imageChannels, Int64(run.imageShape.channels))
+        try root.attributes.set(A.imageHeight, Int64(run.imageShape.height))
+        try root.attributes.set(A.imageWidth, Int64(run.imageShape.width))
+        try root.attributes.set(A.classNames, JSONText.encode(run.classNames))
 
+        // The weights group is the model's PyTorch state_dict: parameters and buffers together,
+        // counters (num_batches_tracked) as int64 scalars as PyTorch keeps them.
         let weights = try root.createGroup(CheckpointLayout.weights)
         for (name, parameter) in run.model.namedParameters { try write(parameter.value, name, in: weights) }
+        for (name, buffer) in run.model.namedBuffers {
+            if buffer.isCount {
+                try weights.write(name, scalar: Int64(buffer.value.scalar))
+            } else {
+                try write(buffer.value, name, in: weights)
+            }
+        }
 
         // Every dictionary is written in key order: the same run gives the same file layout
         // in every process (Swift seeds its dictionary order per process).
@@ -80,7 +91,8 @@ public enum CheckpointWriter {
     /// The tensors' bytes, with their checksums, and room for the metadata: about the size of
     /// the file, so that its buffer need not grow while it is built.
     private static func estimatedSize(_ run: TrainingRun) -> Int {
-        let tensors = run.model.namedParameters.map(\.parameter.value) + run.optimizers.flatMap { $0.optimizer.state.values }
+        let tensors = run.model.namedParameters.map(\.parameter.value) + run.model.namedBuffers.map(\.buffer.value)
+            + run.optimizers.flatMap { $0.optimizer.state.values }
         return tensors.reduce(64 << 10) { $0 + 4 * $1.count + 4 } + run.history.count * 256
     }
 

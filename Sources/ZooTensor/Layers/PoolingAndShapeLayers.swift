@@ -26,7 +26,7 @@ public final class Upsample: Layer {
 /// PyTorch's `nn.Flatten`: [n, ...] to [n, product of the rest].
 public final class Flatten: Layer {
     public init() {}
-    public func callAsFunction(_ x: Variable) -> Variable { reshape(x, [x.shape[0], x.value.count / max(x.shape[0], 1)]) }
+    public func callAsFunction(_ x: Variable) -> Variable { flatten(x) }
 }
 
 /// PyTorch's `nn.Unflatten(1, shape)`: [n, k] to [n] + shape.
