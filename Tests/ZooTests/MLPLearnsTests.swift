@@ -16,16 +16,18 @@ final class MLPLearnsTests: XCTestCase {
         let net = try Sequential.perceptron([784, 64, 784], activation: { .relu }, output: .sigmoid, generator: &generator)
         let adam = Adam(parameters: net.namedParameters)
         let parameters = net.namedParameters.map(\.parameter)
-        let testImages = test.tensor(0..<test.count, range: .unit)
+        // Rows of 784 pixels, as the perceptron takes them.
+        func rows(_ images: Tensor) -> Tensor { images.reshaped([images.shape[0], 784]) }
+        let testImages = rows(test.tensor(0..<test.count, range: .unit))
         func testMSE() -> Float { mseLoss(net(Variable(testImages)), testImages).value.scalar }
 
-        let meanImage = train.tensor(0..<10_000, range: .unit).sum(axis: 0).affine(scale: 1 / 10_000)
+        let meanImage = rows(train.tensor(0..<10_000, range: .unit)).sum(axis: 0).affine(scale: 1 / 10_000)
         let meanImageMSE = ((testImages - meanImage) * (testImages - meanImage)).sum() / Float(testImages.count)
         let untrained = testMSE()
 
         var steps = 0
         for batch in train.batches(size: 128, order: generator.permutation(train.count), range: .unit) where steps < 300 {
-            let loss = mseLoss(net(Variable(batch)), batch)
+            let loss = mseLoss(net(Variable(rows(batch))), rows(batch))
             XCTAssertTrue(loss.value.scalar.isFinite)
             adam.step(gradients(of: loss, withRespectTo: parameters))
             steps += 1

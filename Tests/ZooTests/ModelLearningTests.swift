@@ -111,7 +111,7 @@ final class ModelLearningTests: XCTestCase {
         // fail this), and they differ from each other, so the fitted Gaussian has spread.
         var generator = RandomGenerator(seed: 1)
         let samples = t.run.model.sample(64, generator: &generator)
-        XCTAssertEqual(samples.shape, [64, 784])
+        XCTAssertEqual(samples.shape, [64, 1, 28, 28])
         XCTAssertTrue(samples.scalars.allSatisfy { (0...1).contains($0) })
         let pixels = samples.scalars
         XCTAssertGreaterThan(zip(pixels[0..<784], pixels[784..<1568]).map { abs($0 - $1) }.max() ?? 0, 0.1, "two samples are the same image")
