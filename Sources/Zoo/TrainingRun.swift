@@ -161,7 +161,9 @@ public final class TrainingRun {
         Self.evaluate(model, modelType: modelType, on: test, seed: settings.seed)
     }
 
+    /// Runs the model in evaluation mode (and leaves it there).
     public static func evaluate(_ model: any GenerativeModel, modelType: any GenerativeModel.Type, on test: ImageSet, seed: UInt64) -> [String: Double] {
+        model.setTraining(false)
         var generator = RandomGenerator(seed: seed ^ 0x7E57)
         var sums: [String: Double] = [:]
         for images in test.batches(size: evaluationBatchSize, range: modelType.pixelRange) {

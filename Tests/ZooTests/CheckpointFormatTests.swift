@@ -70,7 +70,7 @@ final class CheckpointFormatTests: CheckpointTestCase {
     func testRealCheckpointsHaveEveryRequiredPathAndNothingUndocumented() throws {
         let required = try Self.block("required-paths"), optional = try Self.block("optional-paths")
         var runs: [(String, TrainingRun)] = []
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             runs.append(("\(model) fresh", try CheckpointFixtures.start(model)))
             runs.append(("\(model) mid-epoch", try CheckpointFixtures.trained(model, epochs: 1, steps: 2)))
             runs.append(("\(model) epoch end", try CheckpointFixtures.trained(model, epochs: 2)))

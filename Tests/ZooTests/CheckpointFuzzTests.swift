@@ -214,7 +214,7 @@ final class CheckpointFuzzTests: CheckpointTestCase {
     /// that heap has nothing left to flip.) And every byte of those strings is checksummed:
     /// each flip in the hyper-parameters' or the training settings' bytes is refused.
     func testCheckpointsHaveNoGlobalHeap() throws {
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             let run = try CheckpointFixtures.trained(model, epochs: 1, steps: 1, limit: 128)
             let bytes = try CheckpointWriter.encode(run)
             XCTAssertNil(Self.globalHeap(bytes), "\(model): the checkpoint has a global heap (\"GCOL\")")

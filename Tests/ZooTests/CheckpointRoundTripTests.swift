@@ -8,7 +8,7 @@ final class CheckpointRoundTripTests: CheckpointTestCase {
     /// reloads with bit-identical weights, optimizer moments and steps, model state, random
     /// streams, counters, timing and history.
     func testSaveLoadIsBitIdenticalForEveryModel() throws {
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             let run = try CheckpointFixtures.trained(model, epochs: 1, steps: 2)
             XCTAssertEqual(run.history.count, 1)
             XCTAssertEqual(run.stepInEpoch, 2)
@@ -28,7 +28,7 @@ final class CheckpointRoundTripTests: CheckpointTestCase {
     /// A fresh, untrained run (zero Adam state, empty history, AE's standard-normal latent
     /// Gaussian) round-trips too: the empty-dataset and empty-group cases.
     func testUntrainedRunRoundTrips() throws {
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             let run = try CheckpointFixtures.start(model)
             let file = path("fresh-\(model).h5")
             try CheckpointWriter.save(run, to: file)
@@ -41,7 +41,7 @@ final class CheckpointRoundTripTests: CheckpointTestCase {
     /// 4 epochs straight == 2 epochs, save, load (a new TrainingRun), 2 more epochs.
     func testResumeAtEpochBoundaryIsExact() throws {
         let data = try CheckpointFixtures.data()
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             let straight = try CheckpointFixtures.start(model)
             while !straight.isFinished { try straight.trainEpoch(train: data.train, test: data.test) }
 
@@ -63,7 +63,7 @@ final class CheckpointRoundTripTests: CheckpointTestCase {
     /// 8 steps per epoch), loaded and finished, gives the same run as never stopping.
     func testResumeMidEpochIsExact() throws {
         let data = try CheckpointFixtures.data()
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             let file = path("\(model)-mid.h5")
             let straight = try CheckpointFixtures.start(model)
             var saved = false
@@ -89,7 +89,7 @@ final class CheckpointRoundTripTests: CheckpointTestCase {
     /// Resuming changes nothing about a finished checkpoint's model: sampling from the original
     /// run and from the loaded one with the same seed gives identical images.
     func testLoadedModelSamplesIdentically() throws {
-        for model in ["ae", "vae", "gan"] {
+        for model in CheckpointFixtures.models {
             let run = try CheckpointFixtures.trained(model, epochs: 1)
             let file = path("\(model).h5")
             try CheckpointWriter.save(run, to: file)

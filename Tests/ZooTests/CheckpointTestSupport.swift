@@ -10,9 +10,12 @@ enum CheckpointFixtures {
         "ae": #"{"hidden":[32],"latent":4}"#,
         "vae": #"{"hidden":[32],"latent":4}"#,
         "gan": #"{"hidden":[16,32],"latent":8,"leakySlope":0.2,"inversionSteps":5}"#,
+        "tinyconv": #"{"dropout":0.1,"latent":4,"width":4}"#,
     ]
+    /// The built-in models, and a convolutional one with batch norm and dropout (buffers, modes).
+    static let models = ["ae", "vae", "gan", "tinyconv"]
 
-    private static let registered: Void = { ModelRegistry.register(builtinModels) }()
+    private static let registered: Void = { ModelRegistry.register(builtinModels + [TinyConvAutoEncoder.self]) }()
     static func registerModels() { _ = registered }
 
     /// The MNIST training images cut to `count`, and 200 test images.
@@ -116,6 +119,11 @@ enum CheckpointCompare {
             for (key, tensor) in sa {
                 XCTAssertTrue(sb[key].map(tensor.isIdentical) ?? false, "\(what): optimizer \(x.name) \(key) differs", file: file, line: line)
             }
+        }
+        let ba = a.model.namedBuffers, bb = b.model.namedBuffers
+        XCTAssertEqual(ba.map(\.name), bb.map(\.name), "\(what): buffer names", file: file, line: line)
+        for (x, y) in zip(ba, bb) {
+            XCTAssertTrue(x.buffer.value.isIdentical(to: y.buffer.value), "\(what): buffer \(x.name) differs", file: file, line: line)
         }
         let ea = a.model.extraState, eb = b.model.extraState
         XCTAssertEqual(Set(ea.keys), Set(eb.keys), "\(what): model state names", file: file, line: line)

@@ -58,16 +58,19 @@ final class ModelLearningTests: XCTestCase {
         probe(0, run)
         while losses.count < steps {
             if next == batches.count {
+                run.model.setTraining(false)
                 run.model.epochFinished(trainingSet: train.batches(size: 1000, range: modelType.pixelRange))
                 batches = train.batches(size: batchSize, order: shuffler.permutation(train.count), range: modelType.pixelRange)
                 next = 0
             }
+            run.model.setTraining(true)  // as TrainingRun.trainEpoch does around its steps (a probe may evaluate)
             let stepLosses = run.model.trainStep(batches.batch(next), optimizers: optimizers, generator: &run.modelGenerator)
             next += 1
             losses.append(stepLosses)
             XCTAssertTrue(stepLosses.values.allSatisfy(\.isFinite), "\(name) step \(losses.count): \(stepLosses)")
             probe(losses.count, run)
         }
+        run.model.setTraining(false)
         run.model.epochFinished(trainingSet: train.batches(size: 1000, range: modelType.pixelRange))
         let trained = run.evaluate(test)
         print("\(name) seed \(seed): untrained \(untrained), after \(steps) steps \(trained)")
