@@ -44,12 +44,19 @@ let package = Package(
 
         // Core: tensors, reverse-mode autodiff, layers, optimizers, random numbers.
         .target(name: "ZooTensor", dependencies: ["CDNNL", "CZooKernels"]),
-        // Data: IDX/gzip reader, MNIST and Fashion-MNIST, PNG writer.
-        .target(name: "ZooData", dependencies: ["CZlib", "ZooTensor"], resources: [.copy("Resources/mnist")]),
+        // Files: whole-file reads, atomic writes, gzip, MD5 and DataError, the one error type
+        // of the data layers below.
+        .target(name: "ZooFiles", dependencies: ["CZlib"]),
+        // Images: the 8-bit image type, PNG reading and writing, sample grids.
+        .target(name: "ZooImages", dependencies: ["ZooFiles", "CZlib"]),
+        // Plots: a small RGB canvas, a bitmap font, line and scatter plots.
+        .target(name: "ZooPlots", dependencies: ["ZooImages"]),
+        // Datasets: IDX files, MNIST and Fashion-MNIST.
+        .target(name: "ZooData", dependencies: ["ZooFiles"], resources: [.copy("Resources/mnist")]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooData", "ZooHDF5", "CZooKernels"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFiles", "ZooImages", "ZooPlots", "ZooData", "ZooHDF5", "CZooKernels"]),
         .target(name: "ZooModels", dependencies: modelPlugins.map { .target(name: $0) }),
         .target(name: "ZooCLI", dependencies: [
             "Zoo",
@@ -58,6 +65,10 @@ let package = Package(
         .executableTarget(name: "zoo", dependencies: ["ZooCLI", "ZooModels"]),
 
         .testTarget(name: "ZooTensorTests", dependencies: ["ZooTensor"]),
+        .testTarget(name: "ZooFilesTests", dependencies: ["ZooFiles"]),
+        // The image and plot tests draw some of their pictures from MNIST.
+        .testTarget(name: "ZooImagesTests", dependencies: ["ZooImages", "ZooData"]),
+        .testTarget(name: "ZooPlotsTests", dependencies: ["ZooPlots", "ZooData"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData"]),
         .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),

@@ -1,5 +1,8 @@
 @_exported import ZooTensor
 @_exported import ZooData
+@_exported import ZooFiles
+@_exported import ZooImages
+@_exported import ZooPlots
 
 /// What every model plugin is: a generative model of images that trains on batches and offers
 /// the same verbs (encode, decode, sample) as every other, so `zoo` can drive any of them.

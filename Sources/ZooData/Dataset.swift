@@ -3,6 +3,8 @@
 // training, `ImageSet.tensor`; here `batch` for tools and tests), which keeps a training
 // process well under its 200 MiB budget.
 
+import ZooFiles
+
 /// The datasets `zoo` knows by name (`--dataset mnist`, `--dataset fashion-mnist`).
 public enum DatasetName: String, CaseIterable, Sendable, Codable {
     case mnist

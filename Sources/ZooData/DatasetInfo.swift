@@ -3,6 +3,7 @@
 // person can tell a good copy from a damaged or different one.
 
 import Foundation
+import ZooFiles
 
 public struct DatasetInfo: Sendable {
     public struct File: Sendable {

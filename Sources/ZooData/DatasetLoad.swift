@@ -1,6 +1,7 @@
 // Reading a located dataset: four IDX files, checked against each other.
 
 import Foundation
+import ZooFiles
 
 extension ImageDataset {
     /// Loads a dataset from the first place that has it: `dataDirectory` (the --data flag) if

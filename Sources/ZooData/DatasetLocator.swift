@@ -7,6 +7,7 @@
 // Every place looked at is recorded so that a "not found" error can list them all.
 
 import Foundation
+import ZooFiles
 
 /// One place the loader looked for a dataset and what it found there.
 public struct DatasetPlace: Sendable, CustomStringConvertible {

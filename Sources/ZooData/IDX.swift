@@ -3,6 +3,8 @@
 // order. Only type 0x08 (unsigned byte) is used by MNIST-like datasets, so only it is read.
 // The input is untrusted: every size is checked, products cannot overflow, nothing traps.
 
+import ZooFiles
+
 /// The contents of an unsigned-byte IDX file: its dimensions and its data, row-major,
 /// without the header (e.g. dims [60000, 28, 28] and 47,040,000 bytes).
 public struct IDXFile: Sendable, Equatable {

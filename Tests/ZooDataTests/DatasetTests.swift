@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ZooData
+import ZooFiles
 
 final class DatasetTests: XCTestCase {
     static let fashionDirectory = "/usr/share/datasets/fashion-mnist"

@@ -1,5 +1,6 @@
 import XCTest
 @testable import ZooData
+import ZooFiles
 
 final class IDXTests: XCTestCase {
     /// 3 images of 2x4 pixels with distinct values.

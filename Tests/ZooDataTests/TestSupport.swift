@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ZooData
+@testable import ZooFiles
 
 /// A fresh temporary directory, removed when the test ends.
 func makeTempDirectory(_ test: XCTestCase) throws -> String {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import ZooData
+@testable import ZooFiles
 
 /// The one atomic writer behind checkpoints, PNGs and IDX files.
 final class AtomicFileTests: XCTestCase {

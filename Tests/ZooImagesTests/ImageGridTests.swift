@@ -1,5 +1,6 @@
 import XCTest
-@testable import ZooData
+@testable import ZooImages
+import ZooData
 
 final class ImageGridTests: XCTestCase {
     func testMNISTSheetGeometry() {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ZooData
+@testable import ZooFiles
 
 final class MD5Tests: XCTestCase {
     func testRFC1321Vectors() {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ZooData
+@testable import ZooFiles
 
 final class GzipTests: XCTestCase {
     // Compressible and incompressible data, and the empty input.

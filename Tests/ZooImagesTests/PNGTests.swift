@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
-@testable import ZooData
+@testable import ZooImages
+import ZooFiles
 
 final class PNGTests: XCTestCase {
     /// A gray image with gradients, edges and noise, so every filter type gets chosen somewhere.

@@ -1,6 +1,8 @@
 // Scatter plots of 2-D points colored by class 0-9: how a model's latent space arranges the
 // digits (or the clothes), with a legend naming the classes.
 
+import ZooImages
+
 public struct ScatterPlot: Sendable {
     public var xs: [Double]
     public var ys: [Double]

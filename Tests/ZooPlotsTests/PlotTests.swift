@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import ZooData
+@testable import ZooPlots
+import ZooData
+import ZooImages
 
 final class PlotTests: XCTestCase {
     func testFontCoversPrintableASCII() {

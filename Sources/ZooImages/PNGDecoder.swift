@@ -3,6 +3,7 @@
 // and tools can check pictures. Everything else is refused with a one-line reason.
 
 import CZlib
+import ZooFiles
 
 extension PNG {
     /// Reads a PNG file (8-bit gray or RGB, not interlaced).

@@ -3,6 +3,7 @@
 // compress2 and checksummed with zlib's crc32, so the files are small and any viewer opens them.
 
 import CZlib
+import ZooFiles
 
 /// An 8-bit image: `channels` is 1 (gray) or 3 (RGB); `pixels` holds height rows of
 /// width * channels bytes, top row first.

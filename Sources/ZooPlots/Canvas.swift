@@ -2,6 +2,8 @@
 // antialiased data lines and dots (coverage from the distance to the shape), and text in the
 // bitmap font. Drawing outside the clip rectangle is silently dropped, so callers need not clip.
 
+import ZooImages
+
 /// An 8-bit RGB color.
 public struct RGB: Sendable, Hashable {
     public var r: UInt8, g: UInt8, b: UInt8

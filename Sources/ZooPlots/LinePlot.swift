@@ -2,6 +2,8 @@
 // into an RGB raster and saved as PNG, so a run leaves pictures a person can look at without
 // any plotting software.
 
+import ZooImages
+
 public struct LinePlot: Sendable {
     public struct Series: Sendable {
         public var name: String

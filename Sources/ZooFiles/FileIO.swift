@@ -45,14 +45,15 @@ public enum FileKind: Sendable {
     }
 }
 
-enum FileIO {
+/// Shared with the other Zoo modules (datasets, images) through `package` access; not public API.
+package enum FileIO {
     /// The text of errno, e.g. "No such file or directory".
-    static func errnoText(_ code: Int32 = errno) -> String {
+    package static func errnoText(_ code: Int32 = errno) -> String {
         String(cString: strerror(code))
     }
 
     /// Reads a whole regular file.
-    static func read(_ path: String) throws -> [UInt8] {
+    package static func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DataError(.io, "cannot open \(path): \(errnoText())")
