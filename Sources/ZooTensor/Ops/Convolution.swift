@@ -61,8 +61,9 @@ func checkDNNL(_ status: Int32, _ what: String) {
 }
 
 /// Image convolutions on oneDNN primitives (plain NCHW tensors, OIHW weights).
-enum Convolution {
+public enum Convolution {
     static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ g: zoo_conv2d) -> Tensor {
+        record(.forward, g, bias: bias != nil)
         var geometry = g
         return Tensor(shape: [g.batch, g.out_channels, g.out_h, g.out_w]) { y in
             x.withUnsafeBufferPointer { px in
@@ -80,6 +81,7 @@ enum Convolution {
     }
 
     static func backwardData(_ w: Tensor, _ dy: Tensor, _ g: zoo_conv2d) -> Tensor {
+        record(.backwardData, g, bias: false)
         var geometry = g
         return Tensor(shape: [g.batch, g.in_channels, g.in_h, g.in_w]) { dx in
             w.withUnsafeBufferPointer { pw in
@@ -92,6 +94,7 @@ enum Convolution {
 
     /// The weight gradient [out, in, kh, kw] and, when asked, the bias gradient [out].
     static func backwardWeights(_ x: Tensor, _ dy: Tensor, _ g: zoo_conv2d, bias: Bool) -> (Tensor, Tensor?) {
+        record(.backwardWeights, g, bias: bias)
         var geometry = g
         var dbias: Tensor? = bias ? Tensor(shape: [g.out_channels], repeating: 0) : nil
         let dw = Tensor(shape: [g.out_channels, g.in_channels, g.kernel_h, g.kernel_w]) { dw in
