@@ -8,6 +8,8 @@ import ZooModels
 //                                                through plain dnnl_sgemm and through zoo's GEMM
 //   zoo-bench sample MODEL COUNT THREADS         in-process generation time of COUNT images
 //   zoo-bench peak THREADS                       the CPU's FMA peak, GFLOP/s: no GEMM beats it
+//   zoo-bench conv BATCH THREADS                 a DCGAN-sized step against its own convolution primitives
+//                                                (and GEMMs) replayed alone: the convolution limit
 
 ModelRegistry.register(builtinModels)
 let arguments = CommandLine.arguments
@@ -15,8 +17,13 @@ if arguments.count == 3, arguments[1] == "peak", let threads = Int(arguments[2])
     print(#"{"threads":\#(threads),"fma_peak_gflops":\#(zoo_fma_peak_gflops(Int32(threads), 0.5))}"#)
     exit(0)
 }
+if arguments.count == 4, arguments[1] == "conv", let batch = Int(arguments[2]), let threads = Int(arguments[3]) {
+    ComputeThreads.set(threads)
+    try convolutionLimit(batch: batch, threads: threads)
+    exit(0)
+}
 guard arguments.count == 6 || arguments.count == 5 else {
-    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS\n".utf8))
+    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS | conv BATCH THREADS\n".utf8))
     exit(2)
 }
 let mode = arguments[1], modelType = try ModelRegistry.model(named: arguments[2])
