@@ -89,6 +89,36 @@ package enum FileIO {
     }
 }
 
+extension FileIO {
+    /// Up to the first `count` bytes of a regular file: enough to tell its format before
+    /// reading all of it (a folder of images may hold a video, too).
+    package static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw DataError(.io, "cannot open \(path): \(errnoText())") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw DataError(.io, "cannot read \(path): not a regular file")
+        }
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
+            filled = 0
+            while filled < count {
+                let n = posixRead(fd, buffer.baseAddress! + filled, count - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                filled += n
+            }
+        }
+        if failure != 0 { throw DataError(.io, "cannot read \(path): \(errnoText(failure))") }
+        return bytes
+    }
+}
+
 // `read` is shadowed inside FileIO by the static method of the same name.
 @inline(__always)
 private func posixRead(_ fd: Int32, _ buf: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
