@@ -113,7 +113,7 @@ extension ImageFolder {
             .failure(FileFailure(skipped: Skipped(path: path, reason: reason)))
         }
         do {
-            let head = try FileIO.readPrefix(path, count: ImageFormat.sniffLength)
+            let head = try FileIO.read(path, limit: ImageFormat.sniffLength)
             if head.isEmpty { return failure("empty file") }
             guard ImageFormat.sniff(head) != nil else {
                 return failure("not a PNG or JPEG image (\(ImageFormat.describe(head)))")

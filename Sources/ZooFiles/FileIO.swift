@@ -52,8 +52,9 @@ package enum FileIO {
         String(cString: strerror(code))
     }
 
-    /// Reads a whole regular file.
-    package static func read(_ path: String) throws -> [UInt8] {
+    /// Reads a whole regular file, or only its first `limit` bytes (enough to tell a file's
+    /// format before reading all of it: a folder of images may hold a video, too).
+    package static func read(_ path: String, limit: Int = .max) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DataError(.io, "cannot open \(path): \(errnoText())")
@@ -66,7 +67,7 @@ package enum FileIO {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw DataError(.io, "cannot read \(path): not a regular file")
         }
-        let size = Int(st.st_size)
+        let size = min(Int(st.st_size), limit)
         var failure: Int32 = 0
         var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
@@ -85,36 +86,6 @@ package enum FileIO {
             bytes = []
             throw DataError(.io, "cannot read \(path): \(errnoText(failure))")
         }
-        return bytes
-    }
-}
-
-extension FileIO {
-    /// Up to the first `count` bytes of a regular file: enough to tell its format before
-    /// reading all of it (a folder of images may hold a video, too).
-    package static func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(.io, "cannot open \(path): \(errnoText())") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            throw DataError(.io, "cannot read \(path): not a regular file")
-        }
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, filled in
-            filled = 0
-            while filled < count {
-                let n = posixRead(fd, buffer.baseAddress! + filled, count - filled)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if n == 0 { break }
-                filled += n
-            }
-        }
-        if failure != 0 { throw DataError(.io, "cannot read \(path): \(errnoText(failure))") }
         return bytes
     }
 }

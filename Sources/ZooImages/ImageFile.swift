@@ -39,6 +39,8 @@ public enum ImageFile {
             var info = zoo_image_info()
             if let why = CodecCall.run({ decoder.info(data, input.count, &info, $0, $1) }) { throw failure(why) }
             let width = Int(info.width), height = Int(info.height)
+            // Both libraries refuse empty images themselves; this keeps PixelImage's promise regardless.
+            guard width > 0, height > 0 else { throw failure("header says \(width)x\(height) pixels") }
             try limits.check(width: width, height: height, source: source, format: decoder.format.rawValue)
             let decodeCount = width * height * Int(info.decode_bytes_per_pixel)
             let channels = Int(info.channels)

@@ -20,9 +20,6 @@ public struct ImageLimits: Sendable, Equatable {
 
     /// Throws unless an image of `width` x `height` is within the limits.
     func check(width: Int, height: Int, source: String, format: String) throws {
-        guard width > 0, height > 0 else {
-            throw DataError(.imageTooLarge, "\(source): \(format) header says \(width)x\(height) pixels; expected at least 1x1")
-        }
         guard width <= maxSide, height <= maxSide, width.multipliedReportingOverflow(by: height).partialValue <= maxPixels else {
             throw DataError(.imageTooLarge, "\(source): \(format) header says \(width)x\(height) pixels, over the limit of \(maxSide) on a side and \(maxPixels) pixels; not decoding it")
         }
