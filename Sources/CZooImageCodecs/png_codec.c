@@ -66,6 +66,12 @@ static void set_message(char *message, size_t message_size, const char *text) {
     if (message_size > 0) snprintf(message, message_size, "%s", text);
 }
 
+// libpng drops an ancillary chunk whose CRC is wrong and goes on; but such a chunk can be
+// tRNS, whose loss changes the pixels, and a damaged file is damaged. Every CRC error fails.
+static void png_refuse_damage(png_structp png) {
+    png_set_crc_action(png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
+}
+
 static const char *png_color_name(int color_type) {
     switch (color_type) {
     case PNG_COLOR_TYPE_GRAY: return "gray";
@@ -121,6 +127,7 @@ int zoo_png_info(const uint8_t *data, size_t size, zoo_image_info *info_out, cha
         return ZOO_CODEC_ERROR;
     }
     png_set_read_fn(png, &session, png_session_read);
+    png_refuse_damage(png);
     png_read_info(png, info);
     png_plan_decoding(png, info, info_out);
     png_destroy_read_struct(&png, &info, NULL);
@@ -161,6 +168,7 @@ int zoo_png_decode(const uint8_t *data, size_t size, const zoo_image_info *expec
         return ZOO_CODEC_ERROR;
     }
     png_set_read_fn(png, &session, png_session_read);
+    png_refuse_damage(png);
     png_read_info(png, info);
     zoo_image_info plan;
     png_plan_decoding(png, info, &plan);

@@ -39,7 +39,7 @@ int zoo_png_info(const uint8_t *data, size_t size, zoo_image_info *info, char *m
 /// the `info` that `zoo_png_info` returned for the same bytes. Any bit depth, palette, gray,
 /// gray+alpha, RGB, RGBA, interlaced or not; 16-bit samples are scaled (rounded) to 8 bits,
 /// alpha (and tRNS transparency) is composited over black. The first width * height *
-/// channels bytes hold the result.
+/// channels bytes hold the result. A wrong CRC in any chunk, ancillary ones included, fails.
 int zoo_png_decode(const uint8_t *data, size_t size, const zoo_image_info *info,
                    uint8_t *pixels, size_t pixels_size, char *message, size_t message_size);
 
