@@ -37,22 +37,27 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // HDF5's H5F_ACC_*, H5T_NATIVE_* and friends are C macros; this shim turns them into functions.
         .target(name: "CHDF5Shim", dependencies: ["CHDF5"], path: "Sources/CHDF5Shim"),
         // Vectorized elementwise kernels and the oneDNN thread control.
         .target(name: "CZooKernels", dependencies: ["CDNNL"], path: "Sources/CZooKernels"),
+        // libpng and libjpeg report errors by longjmp, which must not cross Swift frames: every
+        // call into them happens in this C shim, which returns a status and a message instead.
+        .target(name: "CZooImageCodecs", dependencies: ["CPNG", "CJPEG"], path: "Sources/CZooImageCodecs"),
 
         // Core: tensors, reverse-mode autodiff, layers, optimizers, random numbers.
         .target(name: "ZooTensor", dependencies: ["CDNNL", "CZooKernels"]),
         // Files: whole-file reads, atomic writes, gzip, MD5 and DataError, the one error type
         // of the data layers below.
         .target(name: "ZooFiles", dependencies: ["CZlib"]),
-        // Images: the 8-bit image type, PNG reading and writing, sample grids.
-        .target(name: "ZooImages", dependencies: ["ZooFiles", "CZlib"]),
+        // Images: the 8-bit image type, PNG and JPEG reading and writing, resizing, grids.
+        .target(name: "ZooImages", dependencies: ["ZooFiles", "CZooImageCodecs", "CPNG", "CJPEG"]),
         // Plots: a small RGB canvas, a bitmap font, line and scatter plots.
         .target(name: "ZooPlots", dependencies: ["ZooImages"]),
-        // Datasets: IDX files, MNIST and Fashion-MNIST.
-        .target(name: "ZooData", dependencies: ["ZooFiles"], resources: [.copy("Resources/mnist")]),
+        // Datasets: IDX files, MNIST and Fashion-MNIST, folders of images.
+        .target(name: "ZooData", dependencies: ["ZooFiles", "ZooImages"], resources: [.copy("Resources/mnist")]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
@@ -69,7 +74,7 @@ let package = Package(
         // The image and plot tests draw some of their pictures from MNIST.
         .testTarget(name: "ZooImagesTests", dependencies: ["ZooImages", "ZooData"]),
         .testTarget(name: "ZooPlotsTests", dependencies: ["ZooPlots", "ZooData"]),
-        .testTarget(name: "ZooDataTests", dependencies: ["ZooData"]),
+        .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooImages"]),
         .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),
     ] + modelPlugins.map { .target(name: $0, dependencies: ["Zoo"], path: "Models/\($0)") }

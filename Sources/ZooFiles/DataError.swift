@@ -1,7 +1,9 @@
-// The one error type of ZooData. Every message is a single line that names the file or
-// dataset involved, so a command-line tool can print it as is and a person can act on it.
+// The one error type of the data layers (ZooFiles, ZooImages, ZooData). Every message is a
+// single line that names the file, folder or dataset involved, so a command-line tool can
+// print it as is and a person can act on it.
 
-/// An error from reading, decoding or writing data files (gzip, IDX, PNG) or locating a dataset.
+/// An error from reading, decoding or writing data files (gzip, IDX, PNG, JPEG), locating a
+/// dataset or reading an image folder.
 public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong, for code that wants to react (tests, retries); people read `message`.
     public enum Kind: String, Sendable {
@@ -14,7 +16,11 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case emptyFile          // a file with no bytes at all
         case datasetNotFound    // no place on the search path holds the dataset
         case invalidDataset     // the files are readable but do not fit together
-        case badPNG             // a PNG that this decoder cannot or will not read
+        case badPNG             // a PNG that libpng cannot read (corrupt, truncated, not a PNG)
+        case badJPEG            // a JPEG that libjpeg cannot read, or reads only with warnings
+        case notAnImage         // a file that is neither PNG nor JPEG by its first bytes
+        case imageTooLarge      // an image header whose size is over the decoder's limits
+        case noImages           // an image folder without a single usable image
     }
 
     public let kind: Kind

@@ -52,8 +52,9 @@ package enum FileIO {
         String(cString: strerror(code))
     }
 
-    /// Reads a whole regular file.
-    package static func read(_ path: String) throws -> [UInt8] {
+    /// Reads a whole regular file, or only its first `limit` bytes (enough to tell a file's
+    /// format before reading all of it: a folder of images may hold a video, too).
+    package static func read(_ path: String, limit: Int = .max) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw DataError(.io, "cannot open \(path): \(errnoText())")
@@ -66,7 +67,7 @@ package enum FileIO {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw DataError(.io, "cannot read \(path): not a regular file")
         }
-        let size = Int(st.st_size)
+        let size = min(Int(st.st_size), limit)
         var failure: Int32 = 0
         var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0

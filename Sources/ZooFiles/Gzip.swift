@@ -44,8 +44,8 @@ public enum Gzip {
 
 /// The raw zlib calls. inflateInit2/deflateInit2 are C macros that Swift cannot import, so
 /// their underlying functions are called with the version and struct size the macros pass.
-package enum Zlib {
-    package static func inflate(_ input: [UInt8], windowBits: Int32, capacity: Int, source: String, format: String) throws -> [UInt8] {
+enum Zlib {
+    static func inflate(_ input: [UInt8], windowBits: Int32, capacity: Int, source: String, format: String) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError(.corruptGzip, "\(source): zlib could not start inflating (out of memory?)")
