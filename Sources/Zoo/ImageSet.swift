@@ -1,3 +1,4 @@
+import Foundation
 import CZooKernels
 
 /// Images kept as bytes (a quarter of the memory of floats) with their class labels; batches
@@ -84,4 +85,33 @@ extension ImageSet {
 extension ImageShape {
     /// MNIST's and Fashion-MNIST's: one gray channel of 28x28 pixels.
     public static let mnist = ImageShape(channels: 1, height: 28, width: 28)
+}
+
+extension ImageSet {
+    /// A folder's images as a training and a test set: a share `testFraction` of them, drawn
+    /// with `seed`, is held out (the same images for the same seed, so a resumed run tests on
+    /// what it tested on before). Each set keeps the folder's order. An unlabelled folder is one
+    /// class named after the folder.
+    public static func split(_ folder: ImageFolder, testFraction: Double, seed: UInt64) -> (train: ImageSet, test: ImageSet) {
+        precondition((0...0.9).contains(testFraction), "test fraction \(testFraction)")
+        var generator = RandomGenerator(seed: seed ^ 0x7E57_5E7)
+        let held = Int((Double(folder.count) * testFraction).rounded())
+        let order = generator.permutation(folder.count)
+        let test = order[..<held].sorted(), train = order[held...].sorted()
+        let shape = ImageShape(channels: folder.channels, height: folder.side, width: folder.side)
+        let classNames = folder.isLabelled ? folder.classNames : [URL(fileURLWithPath: folder.directory).lastPathComponent]
+        func subset(_ indices: [Int]) -> ImageSet {
+            let size = shape.elementCount
+            var pixels = [UInt8](repeating: 0, count: indices.count * size)
+            folder.images.withUnsafeBufferPointer { source in
+                pixels.withUnsafeMutableBufferPointer { out in
+                    for (row, index) in indices.enumerated() {
+                        (out.baseAddress! + row * size).update(from: source.baseAddress! + index * size, count: size)
+                    }
+                }
+            }
+            return ImageSet(pixels: pixels, labels: indices.map { folder.labels[$0] }, shape: shape, classNames: classNames)
+        }
+        return (subset(train), subset(test))
+    }
 }

@@ -9,6 +9,11 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var dataset: String
     /// Train on the first `limit` training images only (quick trials, tests); nil for all.
     public var limit: Int?
+    /// A folder of the user's own images (`--data DIR`), absolute; nil for a named dataset.
+    /// `dataset` is then the folder's name, for messages.
+    public var imageFolder: String?
+    /// The share of a folder's images held out as its test set (seeded); nil for a named dataset.
+    public var testFraction: Double?
 
     public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Float = 1e-3,
                 beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist", limit: Int? = nil) {
@@ -42,6 +47,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         if !(learningRate > 0) || !learningRate.isFinite { throw ZooError("\(name("--lr", "learningRate")) must be a positive number, got \(learningRate)") }
         if let limit, limit < 1 { throw ZooError("\(name("--limit", "limit")) must be at least 1, got \(limit)") }
         if !(0..<1).contains(beta1) || !(0..<1).contains(beta2) { throw ZooError("Adam betas must be in [0, 1), got \(beta1), \(beta2)") }
+        if let testFraction, !(0...0.9).contains(testFraction) {
+            throw ZooError("\(name("--test-fraction", "testFraction")) must be between 0 and 0.9, got \(testFraction)")
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Zoo
 
 /// Options every compute-heavy verb takes.
@@ -25,7 +26,7 @@ func usageErrors<Result>(_ check: () throws -> Result) throws -> Result {
 
 /// Where datasets come from.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Folder with the dataset's IDX files (default: $ZOO_DATA, the embedded MNIST, /usr/share/datasets).")
+    @Option(help: ArgumentHelp("A folder of your own PNG/JPEG images (one subfolder per class, or all in one folder), or a folder with the dataset's IDX files (default: $ZOO_DATA, the embedded MNIST, /usr/share/datasets).", valueName: "folder"))
     var data: String?
 
     /// The dataset called `name`, or an error listing the known ones.
@@ -36,6 +37,9 @@ struct DataOptions: ParsableArguments {
         return dataset
     }
 
+    /// Whether --data names a folder of images rather than one holding IDX files.
+    var isImageFolder: Bool { data.map { !DatasetLocator.holdsIDXFiles($0) } ?? false }
+
     /// Train and test images of `name`, the training set cut to `limit` images if given.
     func load(_ name: String, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
         let loaded = try ImageDataset.load(try Self.dataset(named: name), dataDirectory: data)
@@ -44,12 +48,45 @@ struct DataOptions: ParsableArguments {
     }
 
     /// The images `run` was trained on (its training set cut to `limit` if given), checked to be
-    /// the size its model takes.
+    /// the size its model takes: its folder (or --data, where the folder moved to), fitted to
+    /// the model's image shape and split as before, or its named dataset.
     func load(for run: TrainingRun, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
-        let images = try load(run.settings.dataset, limit: limit)
+        let images: (train: ImageSet, test: ImageSet)
+        if let folder = run.settings.imageFolder {
+            images = try Self.loadFolder(data ?? folder, side: run.imageShape.height, channels: run.imageShape.channels,
+                                         testFraction: run.settings.testFraction ?? 0, seed: run.settings.seed, limit: limit)
+        } else {
+            images = try load(run.settings.dataset, limit: limit)
+        }
         try run.requireImageSize(of: images.train)
         try run.requireImageSize(of: images.test)
         return images
+    }
+
+    /// A folder of images fitted to `side` × `side` and `channels` (nil: colour if any image
+    /// has it), from the cache when the folder has not changed, else decoded with a progress
+    /// bar; each skipped file is one warning line, and the count is shown at the end.
+    static func loadFolder(_ directory: String, side: Int, channels: Int?, testFraction: Double, seed: UInt64,
+                           limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
+        let bar = DecodeProgress(folder: directory)
+        let (folder, outcome) = try ImageFolderCache.load(directory, side: side, channels: channels,
+                                                          progress: { done, total in bar.update(done, total) })
+        bar.finish()
+        // Status on standard error, so that --json output stays JSON; the skipped files are
+        // named when the folder is decoded, and counted when it comes from the cache.
+        func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let classes = folder.isLabelled ? "\(folder.classNames.count) class\(folder.classNames.count == 1 ? "" : "es")" : "unlabelled"
+        let skipped = folder.skipped.isEmpty ? "" : ", \(folder.skipped.count) skipped"
+        switch outcome {
+        case .cached(let path):
+            note("\(Output.printable(directory)): \(plural(folder.count, "image")), \(classes)\(skipped), \(side)x\(side) (cached in \(Output.printable(path)))")
+        case .decoded(let saved, let reason):
+            for warning in folder.warnings { note("warning: \(Output.printable(warning))") }
+            let cache = saved.map { "cached in \(Output.printable($0))" } ?? "could not write the cache"
+            note("\(Output.printable(directory)): decoded \(plural(folder.count, "image")), \(classes)\(skipped), fitted to \(side)x\(side) (\(reason); \(cache))")
+        }
+        let split = ImageSet.split(folder, testFraction: testFraction, seed: seed)
+        return (limit.map { split.train.prefix($0) } ?? split.train, split.test)
     }
 }
 

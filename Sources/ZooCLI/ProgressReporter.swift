@@ -74,3 +74,29 @@ func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoi
         }
     }
 }
+
+/// A bar for decoding an image folder, redrawn in place on a terminal (nothing in a log).
+/// Decoding threads call `update` one at a time.
+final class DecodeProgress: @unchecked Sendable {
+    private let live = Output.isTerminal
+    private let folder: String
+    private var lastDraw = ContinuousClock.now
+    private var drawn = false
+
+    init(folder: String) { self.folder = Output.printable(folder) }
+
+    func update(_ done: Int, _ total: Int) {
+        guard live else { return }
+        let now = ContinuousClock.now
+        guard done == total || now - lastDraw > .milliseconds(100) else { return }
+        lastDraw = now
+        drawn = true
+        let width = 24, filled = width * done / max(total, 1)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        FileHandle.standardOutput.write(Data("\r\u{1B}[2Kdecoding \(folder) \(bar) \(done)/\(total)".utf8))
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}

@@ -128,12 +128,15 @@ struct List: ParsableCommand {
 func jsonObject(_ text: String) -> Any { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? text }
 
 struct DataCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "data", abstract: "Show which datasets are found where, with counts and checksums.")
+    static let configuration = CommandConfiguration(
+        commandName: "data", abstract: "Show which datasets are found where, with counts and checksums.",
+        discussion: "With --data FOLDER of your own images: its classes, how many images each has, their sizes, and the files that are not usable images.")
 
     @OptionGroup var data: DataOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if let folder = data.data, data.isImageFolder { return try survey(folder) }
         let infos = DatasetInfo.gatherAll(dataDirectory: data.data)
         if output.json {
             Output.json(infos.map { info -> [String: Any] in
@@ -162,5 +165,28 @@ struct DataCommand: ParsableCommand {
                 print("  \((f.path as NSString).lastPathComponent)  md5 \(f.md5) (\(check))")
             }
         }
+    }
+
+    /// A folder of the user's own images: classes, counts, sizes, unusable files.
+    private func survey(_ folder: String) throws {
+        let survey = try ImageFolder.survey(folder)
+        let names = survey.classNames.isEmpty ? ["(unlabelled)"] : survey.classNames
+        if output.json {
+            Output.json([
+                "folder": survey.directory, "images": survey.imageCount,
+                "classes": zip(names, survey.counts).map { ["name": $0, "images": $1] as [String: Any] },
+                "smallest": [survey.smallest.width, survey.smallest.height], "largest": [survey.largest.width, survey.largest.height],
+                "colour_images": survey.colourImages,
+                "skipped": survey.skipped.map { ["path": $0.path, "reason": $0.reason] },
+            ])
+            return
+        }
+        print("\(Output.printable(folder)): \(plural(survey.imageCount, "image")) in \(survey.classNames.isEmpty ? "one unlabelled set" : "\(names.count) class\(names.count == 1 ? "" : "es")")")
+        for (name, count) in zip(names, survey.counts) { print("  \(Output.printable(name).padding(toLength: 16, withPad: " ", startingAt: 0)) \(count)") }
+        let colour = survey.colourImages == survey.imageCount ? "all in colour"
+            : survey.colourImages == 0 ? "all gray" : "\(survey.colourImages) in colour, the rest gray"
+        print("  sizes \(survey.smallest.width)x\(survey.smallest.height) to \(survey.largest.width)x\(survey.largest.height) pixels, \(colour)")
+        for skipped in survey.skipped { print("  \(Output.printable(skipped.description))") }
+        if !survey.skipped.isEmpty { print("  \(plural(survey.skipped.count, "file")) skipped") }
     }
 }

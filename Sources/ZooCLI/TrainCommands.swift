@@ -34,6 +34,12 @@ struct Train: ParsableCommand {
     var limit: Int?
     @Flag(help: "Start over when the output file is a zoo checkpoint already (any other file is never replaced).")
     var force = false
+    @Option(help: "With --data FOLDER: each image's shorter side is scaled to this and its middle square kept.")
+    var imageSize: Int?
+    @Option(help: "With --data FOLDER: 1 (gray) or 3 (RGB); default 3 if any image has colour, else 1.")
+    var channels: Int?
+    @Option(help: "With --data FOLDER: the share of its images held out as the test set (seeded; default 0.1).")
+    var testFraction: Double?
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
@@ -53,7 +59,21 @@ struct Train: ParsableCommand {
             overrides[parts[0]] = parts[1]
         }
         var training = modelType.defaultTraining
-        training.dataset = try DataOptions.dataset(named: dataset).rawValue  // as named everywhere: "mnist", not "MNIST"
+        if let folder = data.data, data.isImageFolder {
+            training.imageFolder = URL(fileURLWithPath: folder).standardizedFileURL.path
+            training.dataset = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+            training.testFraction = testFraction ?? 0.1
+            if let imageSize, !(1...CheckpointLayout.maximumImageSide).contains(imageSize) {
+                throw ZooError("--image-size must be between 1 and \(CheckpointLayout.maximumImageSide), got \(imageSize)")
+            }
+            if let channels, channels != 1 && channels != 3 { throw ZooError("--channels must be 1 or 3, got \(channels)") }
+        } else {
+            if let flag = [("--image-size", imageSize != nil), ("--channels", channels != nil), ("--test-fraction", testFraction != nil)]
+                .first(where: \.1)?.0 {
+                throw ZooError("\(flag) shapes a folder of images given with --data FOLDER; \(dataset) has its own size and test set")
+            }
+            training.dataset = try DataOptions.dataset(named: dataset).rawValue  // as named everywhere: "mnist", not "MNIST"
+        }
         training.seed = seed
         training.limit = limit
         if let epochs { training.epochs = epochs }
@@ -70,20 +90,28 @@ struct Train: ParsableCommand {
 
     private func outputPath(for modelType: any GenerativeModel.Type) -> String { out ?? "\(modelType.name).h5" }
 
+    /// A folder's images are fitted to 28x28 unless --image-size says otherwise: the size the
+    /// built-in models were designed for.
+    static let defaultImageSize = 28
+
     func run() throws {
         StopRequest.install()
         compute.apply()
         let (modelType, hyperparametersJSON, training) = try plan()
 
         let path = outputPath(for: modelType)
-        let images = try data.load(training.dataset, limit: limit)
+        // The folder as the user named it (messages name its files so); the settings keep its absolute path.
+        let images = try training.imageFolder.map { _ in
+            try DataOptions.loadFolder(data.data!, side: imageSize ?? Self.defaultImageSize, channels: channels,
+                                       testFraction: training.testFraction ?? 0, seed: training.seed, limit: limit)
+        } ?? data.load(training.dataset, limit: limit)
         // The flags are checked; what still fails here is the model plugin refusing its
         // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
         let run = try usageErrors {
             try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
                                   settings: training, imageShape: images.train.shape, classNames: images.train.classNames)
         }
-        print("training \(modelType.name) on \(training.dataset) (\(plural(images.train.count, "image")), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
+        print("training \(modelType.name) on \(Output.printable(training.dataset)) (\(plural(images.train.count, "image")) of \(images.train.shape), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         fflush(nil)  // a log or a pipe shows the header now, not after the first epoch
         try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)

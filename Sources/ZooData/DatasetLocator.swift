@@ -35,7 +35,7 @@ struct DatasetFiles: Sendable {
     var paths: [String]
 }
 
-enum DatasetLocator {
+public enum DatasetLocator {
     /// The file names without ".gz": train images, train labels, test images, test labels.
     static let stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
@@ -44,6 +44,10 @@ enum DatasetLocator {
     static let systemRoot = "/usr/share/datasets"
 
     /// The path of `stem` in `dir`: the uncompressed file when present (faster), else the .gz.
+    /// Whether `dir` holds IDX training images (`train-images-idx3-ubyte`, gzipped or not):
+    /// what tells a dataset folder from a folder of the user's own images.
+    public static func holdsIDXFiles(_ dir: String) -> Bool { file("train-images-idx3-ubyte", in: dir) != nil }
+
     static func file(_ stem: String, in dir: String) -> String? {
         for candidate in ["\(dir)/\(stem)", "\(dir)/\(stem).gz"] where FileKind.of(candidate) == .regular {
             return candidate

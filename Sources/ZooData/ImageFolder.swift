@@ -11,6 +11,7 @@ public struct ImageFolder: Sendable {
     public struct Skipped: Sendable, Equatable, CustomStringConvertible {
         public let path: String
         public let reason: String
+        public init(path: String, reason: String) { self.path = path; self.reason = reason }
         /// One line naming the file: "skipped DIR/cat/x.gif: not a PNG or JPEG image (a GIF image)".
         public var description: String { "skipped \(path): \(reason)" }
     }
@@ -56,8 +57,11 @@ public struct ImageFolder: Sendable {
         return PixelImage(width: side, height: side, channels: channels, pixels: pixels)
     }
 
-    init(directory: String, side: Int, channels: Int, images: [UInt8], labels: [Int32], classNames: [String],
-         files: [String], skipped: [Skipped]) {
+    /// A folder as read before (from a cache of it); the arrays must fit each other.
+    public init(directory: String, side: Int, channels: Int, images: [UInt8], labels: [Int32], classNames: [String],
+                files: [String], skipped: [Skipped]) {
+        precondition(images.count == labels.count * channels * side * side && files.count == labels.count,
+                     "ImageFolder: \(images.count) bytes, \(labels.count) labels and \(files.count) files do not fit \(channels)x\(side)x\(side)")
         self.directory = directory
         self.side = side
         self.channels = channels

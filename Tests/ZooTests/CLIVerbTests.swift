@@ -31,7 +31,7 @@ final class CLIVerbTests: XCTestCase {
         let (checkpoint, result) = try sharedCheckpoint("v.h5", Self.vaeArguments)
         XCTAssertEqual(result.stderr, "")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.first?.hasPrefix("training vae on mnist (1000 images, 1 epoch, batch 128") == true, result.description)
+        XCTAssertTrue(lines.first?.hasPrefix("training vae on mnist (1000 images of 28x28 gray, 1 epoch, batch 128") == true, result.description)
         XCTAssertTrue(lines.contains("hyper-parameters {\"hidden\":[64],\"latent\":20}"), result.description)
         // One summary line per epoch: training losses, test metrics, time, and where it went.
         let summaries = lines.filter { $0.hasPrefix("epoch ") }

@@ -103,7 +103,7 @@ final class RegistryTests: XCTestCase {
         let checkpoint = path("tiny.h5")
         // train: 2000 images, batches of 100 (the model's own default), one epoch.
         let training = try zooInProcess(["train", "tiny", "--limit", "2000", "--out", checkpoint])
-        XCTAssertTrue(training.contains("training tiny on mnist (2000 images, 1 epoch, batch 100, lr 0.01, seed 0, "), training)
+        XCTAssertTrue(training.contains("training tiny on mnist (2000 images of 28x28 gray, 1 epoch, batch 100, lr 0.01, seed 0, "), training)
         XCTAssertTrue(training.contains("epoch 1/1  train mse "), training)
         let run = try CheckpointReader.load(checkpoint)
         XCTAssertTrue(run.modelType == TinyLinearAutoEncoder.self)

@@ -114,6 +114,13 @@ struct ZooResult: CustomStringConvertible {
 }
 
 extension XCTestCase {
+    /// One cache folder for the test process's zoo runs, removed when the process ends.
+    static let cacheHome: String = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-test-cache-\(getpid())").path
+        atexit { try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("zoo-test-cache-\(getpid())").path) }
+        return folder
+    }()
+
     /// Runs `zoo arguments...` in `directory` with the environment cleaned of ZOO_* variables
     /// (so the machine's $ZOO_DATA cannot change what the tests see). stdout and stderr go to
     /// files, so a chatty child can never block on a full pipe.
@@ -124,7 +131,9 @@ extension XCTestCase {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZOO_") }
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZOO_") }
+        environment["XDG_CACHE_HOME"] = Self.cacheHome  // decoded image folders go here, not to ~/.cache
+        process.environment = environment
         let id = UUID().uuidString
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-out-\(id)")
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-err-\(id)")

@@ -16,10 +16,9 @@ do {
     let model = try CheckpointReader.loadModel(arguments[0])
     var generator = RandomGenerator(seed: 0)
     let images = model.sample(64, generator: &generator)
-    // The built-in datasets have square images (28×28).
-    let side = Int(Double(images.shape[1]).squareRoot().rounded())
-    guard side * side == images.shape[1] else { fail("\(arguments[0]): images of \(images.shape[1]) pixels are not square") }
-    let grid = ImageGrid.make(images: images.scalars, count: 64, rows: side, cols: side,
+    // Images come as [n, channels, height, width]: gray or RGB, any size.
+    let (channels, height, width) = (images.shape[1], images.shape[2], images.shape[3])
+    let grid = ImageGrid.make(images: images.scalars, count: 64, channels: channels, rows: height, cols: width,
                               range: type(of: model).pixelRange.bounds, nrow: 8)
     try grid.writePNG(to: arguments[1])
     print("wrote \(arguments[1]): 64 samples from \(type(of: model).name), \(grid.width)x\(grid.height) pixels")
