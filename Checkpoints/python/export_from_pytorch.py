@@ -115,8 +115,10 @@ def export(path, model, state_dict, hyperparameters=None, training=None, model_s
         set_text(f.attrs, "training", json.dumps(training, sort_keys=True, separators=(",", ":")))
         set_text(f.attrs, "zoo_version", f"{ZOO_VERSION} (export_from_pytorch.py)")  # `zoo inspect` names the writer
         set_text(f.attrs, "created", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-        f.attrs["image_rows"] = np.int64(image_rows)
-        f.attrs["image_columns"] = np.int64(image_columns)
+        f.attrs["image_channels"] = np.int64(1)  # the MLP models here take gray images
+        f.attrs["image_height"] = np.int64(image_rows)
+        f.attrs["image_width"] = np.int64(image_columns)
+        set_text(f.attrs, "class_names", json.dumps([str(digit) for digit in range(10)], separators=(",", ":")))
 
         group = f.create_group("weights")
         for name in expected:

@@ -22,7 +22,7 @@ except ImportError:  # read_checkpoint and expected_shapes work without torch
     torch = nn = None
 
 FORMAT_NAME = "zoo-checkpoint"
-FORMAT_VERSION = 1  # the newest version these scripts understand
+FORMAT_VERSION = 2  # the newest version these scripts understand (they read 1 too)
 
 # Each model's default hyper-parameters, as `zoo list` shows them. A checkpoint's own
 # @hyperparameters attribute always has every key.
@@ -78,17 +78,20 @@ def read_checkpoint(path):
             raise SystemExit(f"{path}: checkpoint format version {version} is not one this script reads ({FORMAT_VERSION})")
         model = text(attrs["model"])
         hyperparameters = json.loads(text(attrs["hyperparameters"]))
-        rows, columns = int(attrs["image_rows"]), int(attrs["image_columns"])
+        if version == 1:  # gray images of rows x columns
+            channels, rows, columns = 1, int(attrs["image_rows"]), int(attrs["image_columns"])
+        else:
+            channels, rows, columns = int(attrs["image_channels"]), int(attrs["image_height"]), int(attrs["image_width"])
         weights = {name: np.asarray(dataset[()], dtype=np.float32) for name, dataset in f["weights"].items()}
         model_state = {name: np.asarray(dataset[()], dtype=np.float32) for name, dataset in f["model_state"].items()}
         state = dict(f["training_state"].attrs)
-    expected = expected_shapes(model, hyperparameters, rows * columns)
+    expected = expected_shapes(model, hyperparameters, channels * rows * columns)
     if set(weights) != set(expected):
         raise SystemExit(f"{path}: weights {sorted(set(weights) ^ set(expected))} do not match a {model} {hyperparameters}")
     for name, shape in expected.items():
         if weights[name].shape != shape:
             raise SystemExit(f"{path}: /weights/{name} has shape {list(weights[name].shape)}, expected {list(shape)}")
-    return {"model": model, "hyperparameters": hyperparameters, "image_rows": rows, "image_columns": columns,
+    return {"model": model, "hyperparameters": hyperparameters, "image_channels": channels, "image_rows": rows, "image_columns": columns,
             "weights": weights, "model_state": model_state, "epoch": int(state["epoch"])}
 
 
@@ -192,7 +195,7 @@ def build(model, hyperparameters, image_size=28 * 28):
 def load(path):
     """The checkpoint's model as a reference PyTorch module in eval mode, and the checkpoint info."""
     info = read_checkpoint(path)
-    module = build(info["model"], info["hyperparameters"], info["image_rows"] * info["image_columns"])
+    module = build(info["model"], info["hyperparameters"], info["image_channels"] * info["image_rows"] * info["image_columns"])
     module.load_state_dict({k: torch.from_numpy(v) for k, v in info["weights"].items()}, strict=True)
     if info["model"] == "ae" and info["model_state"]:
         module.latent_mean = torch.from_numpy(info["model_state"]["latent_mean"])
