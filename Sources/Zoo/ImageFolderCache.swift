@@ -37,7 +37,7 @@ public enum ImageFolderCache {
         let key = MD5.hex(Array("\(absolute)\n\(side)\n\(pipelineVersion)".utf8))
         let path = "\(cacheDirectory)/folder-\(key).h5"
         var reason = "no cache yet"
-        if FileKind.of(path) != nil {
+        if FileKind.of(path) == .regular {  // not a folder or a pipe someone put there
             if let folder = read(path, fingerprint: fingerprint, directory: directory, side: side, channels: channels) {
                 return (folder, .cached(path: path))
             }

@@ -164,6 +164,7 @@ public final class TrainingRun {
     /// Runs the model in evaluation mode (and leaves it there).
     public static func evaluate(_ model: any GenerativeModel, modelType: any GenerativeModel.Type, on test: ImageSet, seed: UInt64) -> [String: Double] {
         model.setTraining(false)
+        guard test.count > 0 else { return [:] }  // no test set (--test-fraction 0): no metrics
         var generator = RandomGenerator(seed: seed ^ 0x7E57)
         var sums: [String: Double] = [:]
         for images in test.batches(size: evaluationBatchSize, range: modelType.pixelRange) {

@@ -86,6 +86,9 @@ struct DataOptions: ParsableArguments {
             note("\(Output.printable(directory)): decoded \(plural(folder.count, "image")), \(classes)\(skipped), fitted to \(side)x\(side) (\(reason); \(cache))")
         }
         let split = ImageSet.split(folder, testFraction: testFraction, seed: seed)
+        guard split.train.count > 0 else {
+            throw ZooError("\(Output.printable(directory)): \(plural(folder.count, "usable image")) leave none to train on after holding out --test-fraction \(testFraction)")
+        }
         return (limit.map { split.train.prefix($0) } ?? split.train, split.test)
     }
 }

@@ -11,12 +11,15 @@ extension ImageFolder {
         let listing = try ImageFolderListing.scan(directory)
         var digest = MD5()
         digest.update(Array("classes \(listing.classNames)\n".utf8))
+        // Paths as seen from the folder, so that "shapes" and "/home/me/shapes" agree.
+        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         for path in listing.candidates.map(\.path) + listing.skipped.map(\.path) {
+            let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
             var info = stat()
             let described = stat(path, &info) == 0
                 ? "\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
                 : "unreadable"
-            digest.update(Array("\(path)\t\(described)\n".utf8))
+            digest.update(Array("\(relative)\t\(described)\n".utf8))
         }
         return digest.hexDigest()
     }

@@ -119,6 +119,12 @@ extension ImageFolder {
                 return failure("not a PNG or JPEG image (\(ImageFormat.describe(head)))")
             }
             let image = try ImageFile.read(path: path, limits: limits)
+            // Scaling the shorter side to `side` makes the longer one side·long/short: a thin strip
+            // would become an image of gigabytes before its middle square is cut out.
+            let (short, long) = (min(image.width, image.height), max(image.width, image.height))
+            guard Double(side) * Double(side) * Double(long) / Double(short) <= Double(limits.maxPixels) else {
+                return failure("\(image.width)x\(image.height) is too elongated to scale its shorter side to \(side) pixels")
+            }
             return .success(image.resizedShorterSide(to: side).centerCropped(width: side, height: side))
         } catch let error as DataError {
             // The messages start with the path; the skipped entry names it already.

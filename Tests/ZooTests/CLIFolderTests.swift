@@ -52,20 +52,23 @@ final class CLIFolderTests: XCTestCase {
     }
 
     func testTrainResumeAndServeAModelOfTheFolder() throws {
-        let train = ["train", "vae", "--data", images.path, "--image-size", "16", "--epochs", "1", "--batch-size", "32",
+        // Named relative to the working folder; resume and eval find it by its absolute path, and
+        // both read the same cache.
+        let train = ["train", "vae", "--data", "digits", "--image-size", "16", "--epochs", "1", "--batch-size", "32",
                      "--latent", "4", "--hidden", "32", "--out", "v.h5"]
         let first = try zooOK(train, in: folder)
         // Colour where any image has it; 10% held out for testing: 108 of 120 train.
         XCTAssertTrue(first.stdout.contains("training vae on digits (108 images of 16x16 RGB, 1 epoch"), first.description)
         for bad in ["corrupt.png", "empty.png", "truncated.jpg", "readme.txt"] {
-            XCTAssertTrue(first.stderr.contains("warning: skipped \(images.path)/") && first.stderr.contains(bad), "\(bad): \(first)")
+            XCTAssertTrue(first.stderr.contains("warning: skipped digits/") && first.stderr.contains(bad), "\(bad): \(first)")
         }
         XCTAssertTrue(first.stderr.contains("decoded 120 images, 2 classes, 4 skipped, fitted to 16x16"), first.description)
 
         // The decoded folder is cached: the next run reads it back; resuming finds the folder.
         let again = try zooOK(train + ["--force"], in: folder)
         XCTAssertTrue(again.stderr.contains("120 images, 2 classes, 4 skipped, 16x16 (cached in "), again.description)
-        try zooOK(["resume", "v.h5", "--epochs", "2"], in: folder)
+        let resumed = try zooOK(["resume", "v.h5", "--epochs", "2"], in: folder)
+        XCTAssertTrue(resumed.stderr.contains("(cached in "), resumed.description)
         let run = try CheckpointReader.load(folder.appendingPathComponent("v.h5").path)
         XCTAssertEqual(run.epoch, 2)
         XCTAssertEqual(run.imageShape, ImageShape(channels: 3, height: 16, width: 16))

@@ -1,7 +1,8 @@
 // The image ops of the tensor core on oneDNN primitives: convolution, batch normalization,
 // pooling and nearest resampling. Every tensor is plain float32 NCHW (row-major [batch,
 // channels, height, width]) and every weight plain OIHW, the layouts PyTorch and the
-// checkpoints use; oneDNN reads and writes them in place, so no call reorders anything.
+// checkpoints use. Where oneDNN's blocked layouts are faster (convolutions, pooling), a call
+// reorders its arguments into them and its results back (see convolution.c, pooling.c).
 // Each op and shape gets its primitive built once and cached for the life of the process.
 // Every function returns a dnnl_status_t (0 is success).
 #pragma once

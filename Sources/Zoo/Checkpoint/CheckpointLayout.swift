@@ -29,7 +29,8 @@ public enum CheckpointLayout {
 
     /// The largest image side and channel count a checkpoint may declare.
     public static let maximumImageSide = 4096
-    public static let maximumChannels = 4
+    /// Gray or RGB: the images zoo reads, trains on and draws.
+    public static let channelCounts: Set<Int> = [1, 3]
 
     public static let weights = "weights"
     public static let optimizer = "optimizer"

@@ -98,8 +98,10 @@ public enum CheckpointReader {
         for (bufferName, buffer) in buffers {
             if buffer.isCount {
                 let count = try readSmall(weights, bufferName, as: Int64.self, file: name)
-                guard count.count == 1, (0...(1 << 53)).contains(count[0]) else {
-                    throw ZooError("\(name): /\(CheckpointLayout.weights)/\(bufferName): expected one integer from 0 to 2^53")
+                // Kept in a float tensor, exact up to 2^24 batches (PyTorch reads the counter only
+                // for a cumulative moving average, which zoo's momentum 0.1 does not use).
+                guard count.count == 1, (0...(1 << 24)).contains(count[0]) else {
+                    throw ZooError("\(name): /\(CheckpointLayout.weights)/\(bufferName): expected one integer from 0 to 2^24")
                 }
                 buffer.value = Tensor(Float(count[0]))
             } else {
@@ -162,8 +164,8 @@ public enum CheckpointReader {
             classNames = names
         }
         let side = 1...CheckpointLayout.maximumImageSide
-        guard side.contains(shape.height), side.contains(shape.width), (1...CheckpointLayout.maximumChannels).contains(shape.channels) else {
-            throw ZooError("\(file): image shape \(shape.channels)x\(shape.height)x\(shape.width) is not valid (channels 1-\(CheckpointLayout.maximumChannels), sides 1-\(CheckpointLayout.maximumImageSide))")
+        guard side.contains(shape.height), side.contains(shape.width), CheckpointLayout.channelCounts.contains(shape.channels) else {
+            throw ZooError("\(file): image shape \(shape.channels)x\(shape.height)x\(shape.width) is not valid (channels 1 or 3, sides 1-\(CheckpointLayout.maximumImageSide))")
         }
         return (shape, classNames)
     }
