@@ -100,6 +100,17 @@ struct Train: ParsableCommand {
         let (modelType, hyperparametersJSON, training) = try plan()
 
         let path = outputPath(for: modelType)
+        if training.imageFolder != nil {
+            // Before decoding anything: a model that cannot take images of this size (a
+            // perceptron over 4096x4096 pixels) is a one-line error now, not after minutes of
+            // decoding. The channel count is not known yet; one is the least it can be.
+            var scratch = RandomGenerator(seed: 0)
+            let side = imageSize ?? Self.defaultImageSize
+            _ = try usageErrors {
+                try modelType.make(hyperparametersJSON: hyperparametersJSON,
+                                   imageShape: ImageShape(channels: channels ?? 1, height: side, width: side), generator: &scratch)
+            }
+        }
         // The folder as the user named it (messages name its files so); the settings keep its absolute path.
         let images = try training.imageFolder.map { _ in
             try DataOptions.loadFolder(data.data!, side: imageSize ?? Self.defaultImageSize, channels: channels,

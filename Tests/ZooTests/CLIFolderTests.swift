@@ -96,6 +96,10 @@ final class CLIFolderTests: XCTestCase {
         try zooFails(["train", "ae", "--data", images.path, "--channels", "2"], in: folder, mentioning: ["--channels must be 1 or 3, got 2"], usage: true)
         try zooFails(["train", "ae", "--data", images.path, "--test-fraction", "0.95"], in: folder,
                      mentioning: ["--test-fraction must be between 0 and 0.9"], usage: true)
+        // A size the model cannot take is refused before the folder is decoded.
+        let huge = try zooFails(["train", "vae", "--data", images.path, "--image-size", "4096", "--out", "h.h5"], in: folder,
+                                mentioning: ["layer widths"], mustNotExist: ["h.h5"], usage: true)
+        XCTAssertFalse(huge.stderr.contains("decoded"), huge.description)
         try zooFails(["train", "ae", "--image-size", "32"], in: folder, mentioning: ["--image-size shapes a folder of images given with --data"], usage: true)
         let empty = folder.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
