@@ -47,7 +47,7 @@ typedef void (*zoo_primitive_builder)(const struct zoo_primitive_key *key, dnnl_
                                       struct zoo_primitive *out);
 
 // The cached primitive for `key`, built with `build` on first use; NULL only when the cache is
-// full (tens of thousands of shapes, far beyond any model) or no engine could be created.
+// full (over 1500 primitives, far beyond any model) or no engine could be created.
 const struct zoo_primitive *zoo_primitive_lookup(const struct zoo_primitive_key *key, zoo_primitive_builder build);
 
 // Creates out's primitive from `pd`, taking the execution arguments `args` (DNNL_ARG_*) in that

@@ -20,6 +20,9 @@ public struct Tensor: @unchecked Sendable {
 
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(shape: shape, repeating: 0) }
 
+    /// A tensor whose elements are about to be written in full (by a oneDNN primitive).
+    static func uninitialized(_ shape: [Int]) -> Tensor { Tensor(shape: shape, unsafeUninitialized: { _ in }) }
+
     /// A tensor of `shape` holding `values` in row-major order.
     public init(shape: [Int], _ values: [Float]) {
         precondition(values.count == Tensor.elementCount(shape), "\(values.count) values do not fill shape \(shape)")
@@ -57,6 +60,11 @@ public struct Tensor: @unchecked Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
     }
+
+    /// The address of the first element, for one call into C that the caller wraps in
+    /// `withExtendedLifetime` of the tensor. Only a tensor the caller has just made (and so
+    /// holds alone) may be written through it: writing a shared one would change its copies.
+    var address: UnsafeMutablePointer<Float> { storage.pointer }
 
     /// Element `i` in row-major order.
     public subscript(flat i: Int) -> Float {

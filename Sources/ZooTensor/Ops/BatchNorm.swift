@@ -18,46 +18,21 @@ public func batchNorm(_ x: Variable, weight: Variable, bias: Variable, epsilon: 
     } else {
         precondition(n * spatial > 1, "batchNorm in training needs more than one value per channel, got \(x.shape)")
     }
-    var mean = statistics?.mean ?? Tensor.zeros([c])
-    var variance = statistics?.variance ?? Tensor.zeros([c])
-    let y = Tensor(shape: x.shape) { py in
-        x.value.withUnsafeBufferPointer { px in
-            weight.value.withUnsafeBufferPointer { pg in
-                bias.value.withUnsafeBufferPointer { pb in
-                    mean.withUnsafeMutableBufferPointer { pm in
-                        variance.withUnsafeMutableBufferPointer { pv in
-                            checkDNNL(zoo_batch_norm_forward(n, c, spatial, epsilon, training ? 1 : 0, px.baseAddress, pg.baseAddress,
-                                                             pb.baseAddress, pm.baseAddress, pv.baseAddress, py), "batch normalization")
-                        }
-                    }
-                }
-            }
-        }
+    // Fresh tensors for what oneDNN writes (the batch statistics in training); the given ones
+    // are only read. Every tensor here lives until the call returns.
+    let mean = statistics?.mean ?? Tensor.zeros([c])
+    let variance = statistics?.variance ?? Tensor.zeros([c])
+    let y = Tensor.uninitialized(x.shape)
+    withExtendedLifetime((x.value, weight.value, bias.value)) {
+        checkDNNL(zoo_batch_norm_forward(n, c, spatial, epsilon, training ? 1 : 0, x.value.address, weight.value.address,
+                                         bias.value.address, mean.address, variance.address, y.address), "batch normalization")
     }
-    let (usedMean, usedVariance) = (mean, variance)
     let output = Variable(y, inputs: [x, weight, bias]) { dy, _ in
-        var dgamma = Tensor.zeros([c]), dbeta = Tensor.zeros([c])
-        let dx = Tensor(shape: x.shape) { pdx in
-            x.value.withUnsafeBufferPointer { px in
-                weight.value.withUnsafeBufferPointer { pg in
-                  bias.value.withUnsafeBufferPointer { pb in
-                    usedMean.withUnsafeBufferPointer { pm in
-                        usedVariance.withUnsafeBufferPointer { pv in
-                            dy.withUnsafeBufferPointer { pdy in
-                                dgamma.withUnsafeMutableBufferPointer { pdg in
-                                    dbeta.withUnsafeMutableBufferPointer { pdb in
-                                        checkDNNL(zoo_batch_norm_backward(n, c, spatial, epsilon, training ? 1 : 0, px.baseAddress,
-                                                                          pg.baseAddress, pb.baseAddress, pm.baseAddress, pv.baseAddress,
-                                                                          pdy.baseAddress, pdx, pdg.baseAddress, pdb.baseAddress),
-                                                  "batch normalization backward")
-                                    }
-                                }
-                            }
-                        }
-                    }
-                  }
-                }
-            }
+        let dx = Tensor.uninitialized(x.shape), dgamma = Tensor.zeros([c]), dbeta = Tensor.zeros([c])
+        withExtendedLifetime((x.value, weight.value, bias.value, dy)) {
+            checkDNNL(zoo_batch_norm_backward(n, c, spatial, epsilon, training ? 1 : 0, x.value.address, weight.value.address,
+                                              bias.value.address, mean.address, variance.address, dy.address,
+                                              dx.address, dgamma.address, dbeta.address), "batch normalization backward")
         }
         // oneDNN computes all three in one pass; those not needed are dropped.
         return [dx, dgamma, dbeta]

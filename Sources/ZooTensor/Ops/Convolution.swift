@@ -65,52 +65,32 @@ public enum Convolution {
     static func forward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ g: zoo_conv2d) -> Tensor {
         record(.forward, g, bias: bias != nil)
         var geometry = g
-        return Tensor(shape: [g.batch, g.out_channels, g.out_h, g.out_w]) { y in
-            x.withUnsafeBufferPointer { px in
-                w.withUnsafeBufferPointer { pw in
-                    if let bias {
-                        bias.withUnsafeBufferPointer { pb in
-                            checkDNNL(zoo_conv2d_forward(&geometry, px.baseAddress, pw.baseAddress, pb.baseAddress, y), "convolution")
-                        }
-                    } else {
-                        checkDNNL(zoo_conv2d_forward(&geometry, px.baseAddress, pw.baseAddress, nil, y), "convolution")
-                    }
-                }
-            }
+        let y = Tensor.uninitialized([g.batch, g.out_channels, g.out_h, g.out_w])
+        withExtendedLifetime((x, w, bias)) {
+            checkDNNL(zoo_conv2d_forward(&geometry, x.address, w.address, bias?.address, y.address), "convolution")
         }
+        return y
     }
 
     static func backwardData(_ w: Tensor, _ dy: Tensor, _ g: zoo_conv2d) -> Tensor {
         record(.backwardData, g, bias: false)
         var geometry = g
-        return Tensor(shape: [g.batch, g.in_channels, g.in_h, g.in_w]) { dx in
-            w.withUnsafeBufferPointer { pw in
-                dy.withUnsafeBufferPointer { pdy in
-                    checkDNNL(zoo_conv2d_backward_data(&geometry, pw.baseAddress, pdy.baseAddress, dx), "convolution backward-data")
-                }
-            }
+        let dx = Tensor.uninitialized([g.batch, g.in_channels, g.in_h, g.in_w])
+        withExtendedLifetime((w, dy)) {
+            checkDNNL(zoo_conv2d_backward_data(&geometry, w.address, dy.address, dx.address), "convolution backward-data")
         }
+        return dx
     }
 
     /// The weight gradient [out, in, kh, kw] and, when asked, the bias gradient [out].
     static func backwardWeights(_ x: Tensor, _ dy: Tensor, _ g: zoo_conv2d, bias: Bool) -> (Tensor, Tensor?) {
         record(.backwardWeights, g, bias: bias)
         var geometry = g
-        var dbias: Tensor? = bias ? Tensor(shape: [g.out_channels], repeating: 0) : nil
-        let dw = Tensor(shape: [g.out_channels, g.in_channels, g.kernel_h, g.kernel_w]) { dw in
-            x.withUnsafeBufferPointer { px in
-                dy.withUnsafeBufferPointer { pdy in
-                    if dbias != nil {
-                        dbias!.withUnsafeMutableBufferPointer { pb in
-                            checkDNNL(zoo_conv2d_backward_weights(&geometry, px.baseAddress, pdy.baseAddress, dw, pb.baseAddress),
-                                      "convolution backward-weights")
-                        }
-                    } else {
-                        checkDNNL(zoo_conv2d_backward_weights(&geometry, px.baseAddress, pdy.baseAddress, dw, nil),
-                                  "convolution backward-weights")
-                    }
-                }
-            }
+        let dw = Tensor.uninitialized([g.out_channels, g.in_channels, g.kernel_h, g.kernel_w])
+        let dbias: Tensor? = bias ? Tensor.uninitialized([g.out_channels]) : nil
+        withExtendedLifetime((x, dy)) {
+            checkDNNL(zoo_conv2d_backward_weights(&geometry, x.address, dy.address, dw.address, dbias?.address),
+                      "convolution backward-weights")
         }
         return (dw, dbias)
     }
