@@ -25,7 +25,7 @@ public final class AutoEncoder: GenerativeModel {
     /// N(mean, covariance) of the training codes, refitted at the end of every epoch.
     var codes: LatentGaussian
 
-    public init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
+    public init(_ h: Hyperparameters, imageShape: ImageShape, classCount: Int, generator: inout RandomGenerator) throws {
         // The sampler keeps a latent × latent covariance and factorises it every epoch.
         guard (1...4096).contains(h.latent) else { throw ZooError("ae: latent must be between 1 and 4096, got \(h.latent)") }
         hyperparameters = h
@@ -42,13 +42,13 @@ public final class AutoEncoder: GenerativeModel {
         [("optimizer", settings.adam(namedParameters))]
     }
 
-    public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+    public func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let loss = mseLoss(reshape(decoder(encoder(flatten(Variable(images)))), images.shape), images)
         optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
         return ["mse": loss.value.scalar]
     }
 
-    public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+    public func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] {
         let squaredError = mseLoss(Variable(reconstruct(images)), images, reduction: .sum).value.scalar
         return ["mse": Double(squaredError) / Double(imageShape.elementCount)]  // per image: mean over pixels
     }

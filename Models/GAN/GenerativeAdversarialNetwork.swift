@@ -28,7 +28,7 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
     let discriminator: Sequential
     let imageShape: ImageShape
 
-    public init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
+    public init(_ h: Hyperparameters, imageShape: ImageShape, classCount: Int, generator: inout RandomGenerator) throws {
         guard h.leakySlope.isFinite else { throw ZooError("gan: leakySlope must be a finite number, got \(h.leakySlope)") }
         guard (0...100_000).contains(h.inversionSteps) else {
             throw ZooError("gan: inversionSteps must be between 0 and 100000, got \(h.inversionSteps)")
@@ -52,7 +52,7 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
         [("generator", settings.adam(generatorParameters)), ("discriminator", settings.adam(discriminatorParameters))]
     }
 
-    public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+    public func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let n = images.shape[0]
         let fake = generate(Variable(generator.normal([n, latentSize])))
 
@@ -72,7 +72,7 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
                 "d_real": probabilities[..<n].reduce(0, +) / Float(n), "d_fake": probabilities[n...].reduce(0, +) / Float(n)]
     }
 
-    public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+    public func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] {
         let n = images.shape[0]
         let real = Tensor(shape: [n, 1], repeating: 1), fakeLabel = Tensor(shape: [n, 1], repeating: 0)
         let realLogits = discriminate(Variable(images))

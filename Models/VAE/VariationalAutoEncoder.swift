@@ -24,7 +24,7 @@ public final class VariationalAutoEncoder: GenerativeModel {
     let decoder: Sequential
     let imageShape: ImageShape
 
-    public init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
+    public init(_ h: Hyperparameters, imageShape: ImageShape, classCount: Int, generator: inout RandomGenerator) throws {
         // Checked here, not only by the perceptron, which sees 2·latent.
         guard (1...Sequential.maximumParameters).contains(h.latent) else {
             throw ZooError("vae: latent must be between 1 and \(Sequential.maximumParameters), got \(h.latent)")
@@ -56,7 +56,7 @@ public final class VariationalAutoEncoder: GenerativeModel {
         return (binaryCrossEntropy(reconstruction, images, reduction: .sum), gaussianKL(mu: mu, logvar: logvar))
     }
 
-    public func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+    public func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let n = Float(images.shape[0])
         let (bce, kl) = losses(images, generator: &generator)
         let loss = (bce + kl) / n
@@ -64,7 +64,7 @@ public final class VariationalAutoEncoder: GenerativeModel {
         return ["loss": loss.value.scalar, "bce": bce.value.scalar / n, "kl": kl.value.scalar / n]
     }
 
-    public func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+    public func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] {
         let (bce, kl) = losses(images, generator: &generator)
         let (b, k) = (Double(bce.value.scalar), Double(kl.value.scalar))
         return ["loss": b + k, "bce": b, "kl": k]

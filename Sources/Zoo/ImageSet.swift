@@ -64,6 +64,12 @@ public struct ImageBatches: Sequence, Sendable {
         return images.tensor(order[start..<Swift.min(start + batchSize, order.count)], range: range)
     }
 
+    /// The class labels of batch `index`, in the order of its images.
+    public func labels(_ index: Int) -> [Int] {
+        let start = index * batchSize
+        return order[start..<Swift.min(start + batchSize, order.count)].map { Int(images.labels[$0]) }
+    }
+
     public func makeIterator() -> AnyIterator<Tensor> {
         var next = 0
         return AnyIterator {

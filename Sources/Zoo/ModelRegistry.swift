@@ -6,33 +6,34 @@ public enum ModelRegistry {
     // A lock rather than Synchronization.Mutex: Swift 6.3's compiler crashes on a Mutex holding
     // existential metatypes.
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var registered: [String: any GenerativeModel.Type] = [:]
+    nonisolated(unsafe) private static var registered: [String: any TrainableModel.Type] = [:]
 
-    public static func register(_ models: [any GenerativeModel.Type]) {
+    public static func register(_ models: [any TrainableModel.Type]) {
         lock.withLock {
             for model in models { registered[model.name.lowercased()] = model }
         }
     }
 
     /// All registered plugins, sorted by name.
-    public static var all: [any GenerativeModel.Type] {
+    public static var all: [any TrainableModel.Type] {
         lock.withLock { registered.values.sorted { $0.name < $1.name } }
     }
 
-    public static func model(named name: String) throws -> any GenerativeModel.Type {
+    public static func model(named name: String) throws -> any TrainableModel.Type {
         if let model = lock.withLock({ registered[name.lowercased()] }) { return model }
         let known = all.map { $0.name }.joined(separator: ", ")
         throw ZooError("unknown model '\(name)'; registered models: \(known.isEmpty ? "none" : known)")
     }
 }
 
-/// Type-erased construction, so code holding only `any GenerativeModel.Type` can build models.
-extension GenerativeModel {
+/// Type-erased construction, so code holding only `any TrainableModel.Type` can build models.
+extension TrainableModel {
     public static var defaultHyperparametersJSON: String { JSONText.encode(defaultHyperparameters) }
     public var hyperparametersJSON: String { JSONText.encode(hyperparameters) }
 
     /// A new model from hyper-parameters as JSON (a checkpoint's, or defaults with overrides).
-    public static func make(hyperparametersJSON json: String, imageShape: ImageShape, generator: inout RandomGenerator) throws -> Self {
+    public static func make(hyperparametersJSON json: String, imageShape: ImageShape, classCount: Int,
+                            generator: inout RandomGenerator) throws -> Self {
         let hyperparameters: Hyperparameters
         do {
             hyperparameters = try JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))
@@ -46,7 +47,7 @@ extension GenerativeModel {
             throw ZooError("hyper-parameters of \(name) are not valid: unknown key '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         do {
-            let model = try Self(hyperparameters, imageShape: imageShape, generator: &generator)
+            let model = try Self(hyperparameters, imageShape: imageShape, classCount: classCount, generator: &generator)
             model.setTraining(false)  // evaluating, except inside TrainingRun.trainEpoch
             return model
         } catch let error as ZooError {

@@ -21,8 +21,8 @@ public struct TrainingProgress: Sendable {
 /// A model with its optimizers and everything needed to continue training exactly: the
 /// random streams, the position in the data, the history. A checkpoint is a snapshot of this.
 public final class TrainingRun {
-    public let modelType: any GenerativeModel.Type
-    public let model: any GenerativeModel
+    public let modelType: any TrainableModel.Type
+    public let model: any TrainableModel
     public let optimizers: [(name: String, optimizer: any Optimizer)]
     public var settings: TrainingSettings
     /// The shape of the images the model was built for.
@@ -43,7 +43,7 @@ public final class TrainingRun {
     public var partialSeconds = 0.0
     public var history: [EpochRecord] = []
 
-    public init(modelType: any GenerativeModel.Type, model: any GenerativeModel, settings: TrainingSettings,
+    public init(modelType: any TrainableModel.Type, model: any TrainableModel, settings: TrainingSettings,
                 modelGenerator: RandomGenerator, dataGenerator: RandomGenerator, imageShape: ImageShape, classNames: [String]) {
         self.modelType = modelType
         self.imageShape = imageShape
@@ -56,12 +56,13 @@ public final class TrainingRun {
     }
 
     /// A new run: weights drawn from the seed, shuffling from a stream derived from it.
-    public static func start(_ modelType: any GenerativeModel.Type, hyperparametersJSON: String,
+    public static func start(_ modelType: any TrainableModel.Type, hyperparametersJSON: String,
                              settings: TrainingSettings, imageShape: ImageShape = .mnist,
                              classNames: [String] = DatasetName.mnist.classNames) throws -> TrainingRun {
         try settings.validate()
         var generator = RandomGenerator(seed: settings.seed)
-        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageShape: imageShape, generator: &generator)
+        let model = try modelType.make(hyperparametersJSON: hyperparametersJSON, imageShape: imageShape,
+                                       classCount: classNames.count, generator: &generator)
         return TrainingRun(modelType: modelType, model: model, settings: settings, modelGenerator: generator,
                            dataGenerator: RandomGenerator(seed: settings.seed ^ 0x5EED_DA7A),
                            imageShape: imageShape, classNames: classNames)
@@ -103,7 +104,7 @@ public final class TrainingRun {
 
         while stepInEpoch < batches.count {
             let images = batches.batch(stepInEpoch)
-            let losses = model.trainStep(images, optimizers: optimizerList, generator: &modelGenerator)
+            let losses = model.trainStep(images, labels: batches.labels(stepInEpoch), optimizers: optimizerList, generator: &modelGenerator)
             if let bad = losses.first(where: { !$0.value.isFinite }) {
                 throw ZooError("training diverged: '\(bad.key)' became \(bad.value) at epoch \(epoch + 1), step \(stepInEpoch + 1) (try a lower --lr)")
             }
@@ -153,7 +154,7 @@ public final class TrainingRun {
     /// the tensor pool next to training's, so this bounds what evaluation adds to a training
     /// process's memory (at 1000 it added 44 MB to the GAN's); 250 divides MNIST's 60,000 and
     /// 10,000, so no odd-sized last batch adds more.
-    static let evaluationBatchSize = 250
+    public static let evaluationBatchSize = 250
 
     /// Test-set metrics, averaged per image. Uses its own fixed noise so evaluating never moves
     /// the training streams.
@@ -162,13 +163,15 @@ public final class TrainingRun {
     }
 
     /// Runs the model in evaluation mode (and leaves it there).
-    public static func evaluate(_ model: any GenerativeModel, modelType: any GenerativeModel.Type, on test: ImageSet, seed: UInt64) -> [String: Double] {
+    public static func evaluate(_ model: any TrainableModel, modelType: any TrainableModel.Type, on test: ImageSet, seed: UInt64) -> [String: Double] {
         model.setTraining(false)
         guard test.count > 0 else { return [:] }  // no test set (--test-fraction 0): no metrics
         var generator = RandomGenerator(seed: seed ^ 0x7E57)
         var sums: [String: Double] = [:]
-        for images in test.batches(size: evaluationBatchSize, range: modelType.pixelRange) {
-            for (name, value) in model.evaluate(images, generator: &generator) { sums[name, default: 0] += value }
+        let batches = test.batches(size: evaluationBatchSize, range: modelType.pixelRange)
+        for index in 0..<batches.count {
+            let metrics = model.evaluate(batches.batch(index), labels: batches.labels(index), generator: &generator)
+            for (name, value) in metrics { sums[name, default: 0] += value }
         }
         return sums.mapValues { $0 / Double(max(test.count, 1)) }
     }

@@ -28,8 +28,9 @@ struct Sample: ParsableCommand {
     func run() throws {
         compute.apply()
         let run = try file.load()
+        let model = try run.model(as: (any GenerativeModel).self, for: .sample)
         var generator = RandomGenerator(seed: seed)
-        let images = run.model.sample(count, generator: &generator)
+        let images = model.sample(count, generator: &generator)
         try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
     }
 }
@@ -76,7 +77,8 @@ struct Decode: ParsableCommand {
     func run() throws {
         compute.apply()
         let run = try file.load()
-        let size = run.model.latentSize
+        let model = try run.model(as: (any GenerativeModel).self, for: .decode)
+        let size = model.latentSize
         let latents: Tensor
         var nrow = 8
         if let manifold {
@@ -94,7 +96,7 @@ struct Decode: ParsableCommand {
             }
             latents = Tensor(shape: [z.count, size], vectors.flatMap { $0 })
         }
-        let images = run.model.decode(latents)
+        let images = model.decode(latents)
         try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
     }
 }
@@ -120,10 +122,11 @@ struct Reconstruct: ParsableCommand {
     func run() throws {
         compute.apply()
         let run = try file.load()
+        let model = try run.model(as: (any GenerativeModel).self, for: .reconstruct)
         let test = try data.load(for: run).test
         try requireTestImages(count, in: test, dataset: run.settings.dataset)
         let images = test.tensor(0..<count, range: run.modelType.pixelRange)
-        let reconstructed = run.model.reconstruct(images)
+        let reconstructed = model.reconstruct(images)
         let n = images.shape[0], pixels = run.imageShape.elementCount, width = min(8, n)
         let originals = images.scalars, outputs = reconstructed.scalars
         // Rows alternate: originals, their reconstructions, the next originals, ...; a last

@@ -27,12 +27,13 @@ struct Encode: ParsableCommand {
         compute.apply()
         let wanted = count ?? (plot == nil ? 10 : 5000)
         let run = try file.load()
+        let model = try run.model(as: (any GenerativeModel).self, for: .encode)
         let test = try data.load(for: run).test
         if count != nil { try requireTestImages(wanted, in: test, dataset: run.settings.dataset) }
         let n = min(wanted, test.count)
         let images = test.tensor(0..<n, range: run.modelType.pixelRange)
         if let plot {
-            let z = run.model.encode(images).scalars, d = run.model.latentSize
+            let z = model.encode(images).scalars, d = model.latentSize
             guard d >= 2 else { throw ValidationError("--plot needs a latent space of at least 2 dimensions; \(file.checkpoint) has \(d)") }
             let dataset = DatasetName(rawValue: run.settings.dataset)
             try ScatterPlot(xs: (0..<n).map { Double(z[$0 * d]) }, ys: (0..<n).map { Double(z[$0 * d + 1]) },
@@ -41,7 +42,7 @@ struct Encode: ParsableCommand {
             print("wrote \(plot) (\(n) test images\(d > 2 ? ", first 2 of \(d) dimensions" : ""))")
             return
         }
-        let encoded = run.model.encodeDetails(images)
+        let encoded = model.encodeDetails(images)
         let shown = encoded.filter { details || $0.key == "z" || $0.key == "reconstruction_mse" }
         func row(_ tensor: Tensor, _ i: Int) -> [Float] {
             let width = tensor.count / n
@@ -52,7 +53,7 @@ struct Encode: ParsableCommand {
         func isNumber(_ key: String) -> Bool { key != "z" && shown[key]!.count == n }
         if output.json {
             Output.json([
-                "model": run.modelType.name, "meaning": run.modelType.encodeDescription,
+                "model": run.modelType.name, "meaning": type(of: model).encodeDescription,
                 "images": (0..<n).map { i -> [String: Any] in
                     var entry: [String: Any] = ["index": i, "label": Int(test.labels[i])]
                     for (key, tensor) in shown {
@@ -64,7 +65,7 @@ struct Encode: ParsableCommand {
             ])
             return
         }
-        print("\(run.modelType.name) codes: \(run.modelType.encodeDescription)")
+        print("\(run.modelType.name) codes: \(type(of: model).encodeDescription)")
         for i in 0..<n {
             let parts = shown.keys.sorted { $0 == "z" ? true : ($1 == "z" ? false : $0 < $1) }.map { key in
                 let values = row(shown[key]!, i).map { String(format: "%.3f", $0) }
@@ -75,53 +76,43 @@ struct Encode: ParsableCommand {
     }
 }
 
-struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Test-set metrics of a checkpoint (averaged per image).")
-
-    @OptionGroup var file: CheckpointArgument
-    @OptionGroup var output: OutputOptions
-    @OptionGroup var compute: ComputeOptions
-    @OptionGroup var data: DataOptions
-
-    func run() throws {
-        compute.apply()
-        let run = try file.load()
-        let test = try data.load(for: run).test
-        let metrics = TrainingRun.evaluate(run.model, modelType: run.modelType, on: test, seed: run.settings.seed)
-        if output.json {
-            Output.json(["model": run.modelType.name, "epoch": run.epoch, "dataset": run.settings.dataset, "images": test.count, "metrics": metrics])
-        } else {
-            let steps = run.stepInEpoch > 0 ? " and \(plural(run.stepInEpoch, "step"))" : ""
-            print("\(run.modelType.name) after \(plural(run.epoch, "epoch"))\(steps), \(run.settings.dataset) test set (\(test.count) images): \(Output.numbers(metrics))")
-        }
-    }
-}
-
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the registered models, their defaults and verbs.")
 
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let verbs = ["train", "resume", "sample", "decode", "encode", "reconstruct", "eval", "inspect"]
         let models = ModelRegistry.all
         if output.json {
             Output.json(models.map { model -> [String: Any] in
-                ["name": model.name, "summary": model.summary, "encode": model.encodeDescription,
-                 "pixel_range": model.pixelRange.rawValue, "verbs": verbs,
-                 "hyperparameters": jsonObject(model.defaultHyperparametersJSON),
-                 "training": jsonObject(JSONText.encode(model.defaultTraining))]
+                var entry: [String: Any] = [
+                    "name": model.name, "summary": model.summary, "pixel_range": model.pixelRange.rawValue,
+                    "verbs": Verb.offered(by: model).map(\.rawValue),
+                    "hyperparameters": jsonObject(model.defaultHyperparametersJSON),
+                    "training": jsonObject(JSONText.encode(model.defaultTraining))]
+                for (key, value) in Self.abilities(of: model) { entry[key] = value }
+                return entry
             })
             return
         }
+        let width = max(5, (models.map { $0.name.count }.max() ?? 0) + 1)
+        let indent = String(repeating: " ", count: width + 1)
         for model in models {
             let t = model.defaultTraining
-            print("\(model.name.padding(toLength: 5, withPad: " ", startingAt: 0)) \(model.summary)")
-            print("      hyper-parameters \(model.defaultHyperparametersJSON)")
-            print("      training         epochs \(t.epochs), batch \(t.batchSize), lr \(t.learningRate), betas (\(t.beta1), \(t.beta2)), pixels in \(model.pixelRange)")
-            print("      encode           \(model.encodeDescription)")
+            print("\(model.name.padding(toLength: width, withPad: " ", startingAt: 0)) \(model.summary)")
+            print("\(indent)hyper-parameters \(model.defaultHyperparametersJSON)")
+            print("\(indent)training         epochs \(t.epochs), batch \(t.batchSize), lr \(t.learningRate), betas (\(t.beta1), \(t.beta2)), pixels in \(model.pixelRange)")
+            for (key, value) in Self.abilities(of: model) { print("\(indent)\(key.padding(toLength: 16, withPad: " ", startingAt: 0)) \(value)") }
+            print("\(indent)verbs            \(Verb.offered(by: model).map(\.rawValue).joined(separator: ", "))")
         }
-        print("\nverbs for every model: \(verbs.joined(separator: ", "))")
+    }
+
+    /// What a model's capabilities add to its description: what its codes or features are.
+    static func abilities(of model: any TrainableModel.Type) -> [(String, String)] {
+        var lines: [(String, String)] = []
+        if let generative = model as? any GenerativeModel.Type { lines.append(("encode", generative.encodeDescription)) }
+        if let classifier = model as? any ImageClassifier.Type { lines.append(("features", classifier.featureDescription)) }
+        return lines
     }
 }
 

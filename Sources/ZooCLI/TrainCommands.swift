@@ -44,7 +44,7 @@ struct Train: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     /// The model, its hyper-parameters and training settings the flags ask for, checked.
-    private func plan() throws -> (modelType: any GenerativeModel.Type, hyperparametersJSON: String, training: TrainingSettings) {
+    private func plan() throws -> (modelType: any TrainableModel.Type, hyperparametersJSON: String, training: TrainingSettings) {
         let modelType = try ModelRegistry.model(named: model)
         var overrides: [String: String] = [:]
         if let latent {
@@ -88,7 +88,7 @@ struct Train: ParsableCommand {
         try usageErrors { try OutputPath.checkCheckpoint(outputPath(for: try plan().modelType), replacing: force) }
     }
 
-    private func outputPath(for modelType: any GenerativeModel.Type) -> String { out ?? "\(modelType.name).h5" }
+    private func outputPath(for modelType: any TrainableModel.Type) -> String { out ?? "\(modelType.name).h5" }
 
     /// A folder's images are fitted to 28x28 unless --image-size says otherwise: the size the
     /// built-in models were designed for.
@@ -103,12 +103,14 @@ struct Train: ParsableCommand {
         if training.imageFolder != nil {
             // Before decoding anything: a model that cannot take images of this size (a
             // perceptron over 4096x4096 pixels) is a one-line error now, not after minutes of
-            // decoding. The channel count is not known yet; one is the least it can be.
+            // decoding. The channel and class counts are not known yet; one channel and two
+            // classes are the least they can be.
             var scratch = RandomGenerator(seed: 0)
             let side = imageSize ?? Self.defaultImageSize
             _ = try usageErrors {
                 try modelType.make(hyperparametersJSON: hyperparametersJSON,
-                                   imageShape: ImageShape(channels: channels ?? 1, height: side, width: side), generator: &scratch)
+                                   imageShape: ImageShape(channels: channels ?? 1, height: side, width: side), classCount: 2,
+                                   generator: &scratch)
             }
         }
         // The folder as the user named it (messages name its files so); the settings keep its absolute path.

@@ -19,7 +19,7 @@ public struct ZooCommand: ParsableCommand {
     public init() {}
 
     /// Registers `models` and runs the command line (exits the process).
-    public static func run(models: [any GenerativeModel.Type], arguments: [String]? = nil) -> Never {
+    public static func run(models: [any TrainableModel.Type], arguments: [String]? = nil) -> Never {
         ModelRegistry.register(models)
         let given = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {

@@ -36,7 +36,7 @@ final class CLIErrorTests: XCTestCase {
 
     func testUnknownModelListsTheRegisteredOnes() throws {
         try zooFails(["train", "nope", "--out", "x.h5"], in: folder,
-                     mentioning: ["unknown model 'nope'", "registered models: ae, gan, vae"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["unknown model 'nope'", "registered models: ae, classifier, gan, vae"], mustNotExist: ["x.h5"], usage: true)
     }
 
     func testBadTrainingFlagValues() throws {

@@ -49,7 +49,7 @@ final class CLIVerbTests: XCTestCase {
         XCTAssertEqual(run.epoch, 1)
         XCTAssertEqual(run.globalStep, 8)  // ceil(1000 / 128) batches, the last one partial
         XCTAssertEqual(run.settings.limit, 1000)
-        XCTAssertEqual(run.model.latentSize, 20)
+        XCTAssertEqual(run.generative.latentSize, 20)
         XCTAssertEqual(run.history.count, 1)
         XCTAssertEqual(Set(run.history[0].metrics.keys), ["loss", "bce", "kl"])
         // No temporary file left beside the checkpoint.
@@ -169,15 +169,21 @@ final class CLIVerbTests: XCTestCase {
         XCTAssertEqual(object["dataset"] as? String, "mnist")
         XCTAssertEqual(object["images"] as? Int, 10000)
         let metrics = try XCTUnwrap(object["metrics"] as? [String: Double])
-        XCTAssertEqual(Set(metrics.keys), ["loss", "bce", "kl"])
+        XCTAssertEqual(Set(metrics.keys), ["loss", "bce", "kl", "iwae_nll"])
         let loss = try XCTUnwrap(metrics["loss"]), bce = try XCTUnwrap(metrics["bce"]), kl = try XCTUnwrap(metrics["kl"])
         XCTAssertEqual(loss, bce + kl, accuracy: 1e-6 * loss)
+        // The importance-weighted bound (10 samples by default) is tighter than the ELBO.
+        XCTAssertEqual(object["iwae_samples"] as? Int, 10)
+        XCTAssertLessThan(try XCTUnwrap(metrics["iwae_nll"]), loss)
+        XCTAssertGreaterThan(try XCTUnwrap(metrics["iwae_nll"]), loss - 20)
         // Below an untrained model's ~549 per image (784·ln 2 ≈ 543 for outputs of 0.5), above 0.
         XCTAssertLessThan(loss, 549)
         XCTAssertGreaterThan(loss, 0)
         // eval re-computes what training recorded for the epoch: same model, same fixed noise.
         let recorded = try CheckpointReader.load(checkpoint).history[0].metrics
         for (key, value) in recorded { XCTAssertEqual(metrics[key] ?? .nan, value, accuracy: 1e-4 * abs(value) + 1e-6, key) }
+        try zooFails(["eval", try sharedCheckpoint("a.h5", Self.aeArguments).url.path, "--iwae-samples", "5"], in: folder,
+                     mentioning: ["--iwae-samples bounds the log-likelihood of models that have one"], usage: true)
         let text = try zooOK(["eval", checkpoint], in: folder)
         XCTAssertTrue(text.stdout.hasPrefix("vae after 1 epoch, mnist test set (10000 images): loss "), text.description)
     }
@@ -303,10 +309,10 @@ final class CLIVerbTests: XCTestCase {
 
     // MARK: list, data, version, help
 
-    func testListJSONShowsTheThreeModelsWithTheirDefaults() throws {
+    func testListJSONShowsTheModelsWithTheirDefaultsAndVerbs() throws {
         let result = try zooOK(["list", "--json"], in: folder)
         let models = try XCTUnwrap(try result.json() as? [[String: Any]], result.description)
-        XCTAssertEqual(models.map { $0["name"] as? String }, ["ae", "gan", "vae"])
+        XCTAssertEqual(models.map { $0["name"] as? String }, ["ae", "classifier", "gan", "vae"])
         let byName = Dictionary(uniqueKeysWithValues: models.map { ($0["name"] as! String, $0) })
         func hyper(_ name: String) -> [String: Any] { byName[name]?["hyperparameters"] as? [String: Any] ?? [:] }
         func training(_ name: String) -> [String: Any] { byName[name]?["training"] as? [String: Any] ?? [:] }
@@ -329,10 +335,13 @@ final class CLIVerbTests: XCTestCase {
                            ["train", "resume", "sample", "decode", "encode", "reconstruct", "eval", "inspect"], name)
             XCTAssertFalse((byName[name]?["summary"] as? String ?? "").isEmpty, name)
         }
+        XCTAssertEqual(byName["classifier"]?["verbs"] as? [String], ["train", "resume", "eval", "inspect"])
+        XCTAssertNotNil(byName["classifier"]?["features"] as? String)
+        XCTAssertNil(byName["classifier"]?["encode"])
         XCTAssertEqual(byName["gan"]?["pixel_range"] as? String, "symmetric")
         XCTAssertEqual(byName["vae"]?["pixel_range"] as? String, "unit")
         let text = try zooOK(["list"], in: folder)
-        for name in ["ae ", "gan ", "vae "] { XCTAssertTrue(text.stdout.contains("\n\(name)") || text.stdout.hasPrefix(name), text.description) }
+        for name in ["ae ", "classifier ", "gan ", "vae "] { XCTAssertTrue(text.stdout.contains("\n\(name)") || text.stdout.hasPrefix(name), text.description) }
     }
 
     func testDataFindsTheEmbeddedMNIST() throws {

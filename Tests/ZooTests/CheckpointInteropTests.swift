@@ -111,7 +111,7 @@ final class CheckpointInteropTests: CheckpointTestCase {
                 XCTAssertEqual(run.modelGenerator, RandomGenerator(seed: 0))
 
                 var generator = RandomGenerator(seed: 1)
-                let images = run.model.sample(16, generator: &generator)
+                let images = run.generative.sample(16, generator: &generator)
                 XCTAssertEqual(images.shape, [16, 1, 28, 28])
                 XCTAssertTrue(images.isFinite)
                 let bounds = run.modelType.pixelRange.bounds

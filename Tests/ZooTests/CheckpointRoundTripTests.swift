@@ -87,15 +87,24 @@ final class CheckpointRoundTripTests: CheckpointTestCase {
     }
 
     /// Resuming changes nothing about a finished checkpoint's model: sampling from the original
-    /// run and from the loaded one with the same seed gives identical images.
+    /// run and from the loaded one with the same seed gives identical images, and a classifier
+    /// gives identical logits and features.
     func testLoadedModelSamplesIdentically() throws {
+        let images = try CheckpointFixtures.data().test.tensor(0..<16, range: .unit)
         for model in CheckpointFixtures.models {
             let run = try CheckpointFixtures.trained(model, epochs: 1)
             let file = path("\(model).h5")
             try CheckpointWriter.save(run, to: file)
+            if let classifier = run.model as? any ImageClassifier {
+                let loaded = try CheckpointReader.loadClassifier(file)
+                XCTAssertTrue(classifier.logits(images).isIdentical(to: loaded.logits(images)), model)
+                XCTAssertTrue(classifier.features(of: images).isIdentical(to: loaded.features(of: images)), model)
+                XCTAssertThrowsError(try CheckpointReader.loadModel(file), model)
+                continue
+            }
             let loaded = try CheckpointReader.loadModel(file)
             var g1 = RandomGenerator(seed: 3), g2 = RandomGenerator(seed: 3)
-            XCTAssertTrue(run.model.sample(8, generator: &g1).isIdentical(to: loaded.sample(8, generator: &g2)), model)
+            XCTAssertTrue(run.generative.sample(8, generator: &g1).isIdentical(to: loaded.sample(8, generator: &g2)), model)
         }
     }
 }

@@ -67,7 +67,7 @@ final class CheckpointSpeedTests: CheckpointTestCase {
         CheckpointReader.readsAhead = readsAhead
         var generator = RandomGenerator(seed: 0)
         let build = try median {
-            let model = try vae.make(hyperparametersJSON: vae.defaultHyperparametersJSON, imageShape: .mnist, generator: &generator)
+            let model = try vae.make(hyperparametersJSON: vae.defaultHyperparametersJSON, imageShape: .mnist, classCount: 10, generator: &generator)
             _ = model.makeOptimizers(run.settings)
         }
         let tensors = run.model.namedParameters.map(\.parameter.value) + run.optimizers.flatMap { $0.optimizer.state.values }

@@ -11,9 +11,11 @@ enum CheckpointFixtures {
         "vae": #"{"hidden":[32],"latent":4}"#,
         "gan": #"{"hidden":[16,32],"latent":8,"leakySlope":0.2,"inversionSteps":5}"#,
         "tinyconv": #"{"dropout":0.1,"latent":4,"width":4}"#,
+        "classifier": #"{"channels":[4,8],"dropout":0.5,"features":16}"#,
     ]
-    /// The built-in models, and a convolutional one with batch norm and dropout (buffers, modes).
-    static let models = ["ae", "vae", "gan", "tinyconv"]
+    /// The built-in models (the classifier has batch norm and dropout too), and a convolutional
+    /// autoencoder with batch norm and dropout (buffers, modes).
+    static let models = ["ae", "vae", "gan", "classifier", "tinyconv"]
 
     private static let registered: Void = { ModelRegistry.register(builtinModels + [TinyConvAutoEncoder.self]) }()
     static func registerModels() { _ = registered }

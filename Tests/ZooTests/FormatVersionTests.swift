@@ -21,7 +21,7 @@ final class FormatVersionTests: CheckpointTestCase {
             XCTAssertEqual(run.epoch, 20, model)
 
             var generator = RandomGenerator(seed: 3)
-            let images = run.model.sample(4, generator: &generator)
+            let images = run.generative.sample(4, generator: &generator)
             XCTAssertEqual(images.shape, [4, 1, 28, 28], model)
             XCTAssertTrue(images.scalars.allSatisfy { run.modelType.pixelRange.bounds.contains($0) }, model)
 

@@ -27,8 +27,8 @@ final class LayerStateTests: CheckpointTestCase {
         _ = run.evaluate(data.test)
         var g1 = RandomGenerator(seed: 5), g2 = RandomGenerator(seed: 5)
         let images = data.test.tensor(0..<8, range: .unit)
-        XCTAssertTrue(run.model.sample(8, generator: &g1).isIdentical(to: run.model.sample(8, generator: &g2)))
-        XCTAssertTrue(run.model.encode(images).isIdentical(to: run.model.encode(images)), "dropout is off in evaluation")
+        XCTAssertTrue(run.generative.sample(8, generator: &g1).isIdentical(to: run.generative.sample(8, generator: &g2)))
+        XCTAssertTrue(run.generative.encode(images).isIdentical(to: run.generative.encode(images)), "dropout is off in evaluation")
         for (name, value) in buffers(run) { XCTAssertTrue(value.isIdentical(to: trained[name]!), name) }
 
         // Saved as a PyTorch state_dict holds them: the counter an int64 scalar.
@@ -76,7 +76,7 @@ final class LayerStateTests: CheckpointTestCase {
         let record = try run.trainEpoch(train: colour, test: colour.prefix(64))
         XCTAssertLessThan(record.metrics["mse"]!, untrained)
         var generator = RandomGenerator(seed: 2)
-        let samples = run.model.sample(4, generator: &generator)
+        let samples = run.generative.sample(4, generator: &generator)
         XCTAssertEqual(samples.shape, [4, 3, 28, 28])
         let grid = ImageGrid.make(images: samples.scalars, count: 4, channels: 3, rows: 28, cols: 28)
         XCTAssertEqual(grid.channels, 3)

@@ -64,7 +64,7 @@ final class ModelLearningTests: XCTestCase {
                 next = 0
             }
             run.model.setTraining(true)  // as TrainingRun.trainEpoch does around its steps (a probe may evaluate)
-            let stepLosses = run.model.trainStep(batches.batch(next), optimizers: optimizers, generator: &run.modelGenerator)
+            let stepLosses = run.model.trainStep(batches.batch(next), labels: batches.labels(next), optimizers: optimizers, generator: &run.modelGenerator)
             next += 1
             losses.append(stepLosses)
             XCTAssertTrue(stepLosses.values.allSatisfy(\.isFinite), "\(name) step \(losses.count): \(stepLosses)")
@@ -113,7 +113,7 @@ final class ModelLearningTests: XCTestCase {
         // After epochFinished the sampler is fitted: samples are images in [0, 1] (a NaN would
         // fail this), and they differ from each other, so the fitted Gaussian has spread.
         var generator = RandomGenerator(seed: 1)
-        let samples = t.run.model.sample(64, generator: &generator)
+        let samples = t.run.generative.sample(64, generator: &generator)
         XCTAssertEqual(samples.shape, [64, 1, 28, 28])
         XCTAssertTrue(samples.scalars.allSatisfy { (0...1).contains($0) })
         let pixels = samples.scalars
@@ -168,7 +168,7 @@ final class ModelLearningTests: XCTestCase {
         var gaps: [Double] = [], dLosses: [Double] = []
         func sampleMeanImage(_ run: TrainingRun) -> [Float] {
             var generator = RandomGenerator(seed: 99)
-            return run.model.sample(500, generator: &generator).sum(axis: 0).affine(scale: 1 / 500).scalars
+            return run.generative.sample(500, generator: &generator).sum(axis: 0).affine(scale: 1 / 500).scalars
         }
         func correlation(_ a: [Double], _ b: [Float]) -> Double {
             let b = b.map(Double.init)

@@ -25,7 +25,7 @@ final class TinyLinearAutoEncoder: GenerativeModel {
     let decoder: Linear
     let imageShape: ImageShape
 
-    init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
+    init(_ h: Hyperparameters, imageShape: ImageShape, classCount: Int, generator: inout RandomGenerator) throws {
         guard h.latent > 0 else { throw ZooError("tiny: latent must be positive") }
         hyperparameters = h
         self.imageShape = imageShape
@@ -39,13 +39,13 @@ final class TinyLinearAutoEncoder: GenerativeModel {
         [("optimizer", settings.adam(namedParameters))]
     }
 
-    func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+    func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let loss = mseLoss(reshape(decoder(encoder(flatten(Variable(images)))), images.shape), images)
         optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
         return ["mse": loss.value.scalar]
     }
 
-    func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+    func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] {
         let squaredError = mseLoss(Variable(reconstruct(images)), images, reduction: .sum).value.scalar
         return ["mse": Double(squaredError) / Double(imageShape.elementCount)]
     }
@@ -65,11 +65,11 @@ final class TinyReplacement: GenerativeModel {
     static let pixelRange = PixelRange.unit
     let hyperparameters: Hyperparameters
     var latentSize: Int { hyperparameters.latent }
-    init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws { hyperparameters = h }
+    init(_ h: Hyperparameters, imageShape: ImageShape, classCount: Int, generator: inout RandomGenerator) throws { hyperparameters = h }
     var layers: [(name: String, layer: any Layer)] { [] }
     func makeOptimizers(_ settings: TrainingSettings) -> [(name: String, optimizer: any Optimizer)] { [] }
-    func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] { [:] }
-    func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] { [:] }
+    func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] { [:] }
+    func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] { [:] }
     func encode(_ images: Tensor) -> Tensor { .zeros([images.shape[0], latentSize]) }
     func decode(_ latents: Tensor) -> Tensor { .zeros(ImageShape.mnist.batch(latents.shape[0])) }
     func sample(_ count: Int, generator: inout RandomGenerator) -> Tensor { .zeros(ImageShape.mnist.batch(count)) }
@@ -225,7 +225,7 @@ final class RegistryTests: XCTestCase {
         try zooInProcess(["train", "tiny", "--limit", "100", "--out", path("tiny.h5")])
         _ = try ZooBinary.url()
         try zooFails(["sample", "tiny.h5", "--out", "s.png"], in: folder,
-                     mentioning: ["unknown model 'tiny'", "registered models: ae, gan, vae"], mustNotExist: ["s.png"])
+                     mentioning: ["unknown model 'tiny'", "registered models: ae, classifier, gan, vae"], mustNotExist: ["s.png"])
         try zooFails(["inspect", "tiny.h5"], in: folder, mentioning: ["unknown model 'tiny'"])
     }
 }

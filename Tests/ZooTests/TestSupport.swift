@@ -290,3 +290,11 @@ extension PixelImage {
         return out
     }
 }
+
+extension TrainingRun {
+    /// The run's model as the generative model the test knows it is.
+    var generative: any GenerativeModel {
+        guard let model = model as? any GenerativeModel else { fatalError("\(modelType.name) is not a generative model") }
+        return model
+    }
+}

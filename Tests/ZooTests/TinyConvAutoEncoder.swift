@@ -23,7 +23,7 @@ final class TinyConvAutoEncoder: GenerativeModel {
     let decoder: Sequential
     let imageShape: ImageShape
 
-    init(_ h: Hyperparameters, imageShape: ImageShape, generator: inout RandomGenerator) throws {
+    init(_ h: Hyperparameters, imageShape: ImageShape, classCount: Int, generator: inout RandomGenerator) throws {
         guard imageShape.height % 2 == 0, imageShape.width % 2 == 0 else {
             throw ZooError("tinyconv: images need an even height and width, got \(imageShape)")
         }
@@ -45,13 +45,13 @@ final class TinyConvAutoEncoder: GenerativeModel {
         [("optimizer", settings.adam(namedParameters))]
     }
 
-    func trainStep(_ images: Tensor, optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
+    func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let loss = mseLoss(decoder(encoder(Variable(images), generator: &generator)), images)
         optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
         return ["mse": loss.value.scalar]
     }
 
-    func evaluate(_ images: Tensor, generator: inout RandomGenerator) -> [String: Double] {
+    func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] {
         let squaredError = mseLoss(Variable(reconstruct(images)), images, reduction: .sum).value.scalar
         return ["mse": Double(squaredError) / Double(imageShape.elementCount)]
     }

@@ -78,7 +78,8 @@ case "gemm":
     let batch = train.tensor(0..<settings.batchSize, range: modelType.pixelRange)
     var generator = RandomGenerator(seed: 1)
     let optimizers = run.optimizers.map(\.optimizer)
-    let shapes = GEMM.shapes { _ = run.model.trainStep(batch, optimizers: optimizers, generator: &generator) }
+    let labels = train.labels.prefix(settings.batchSize).map(Int.init)
+    let shapes = GEMM.shapes { _ = run.model.trainStep(batch, labels: labels, optimizers: optimizers, generator: &generator) }
     // Replay exactly those products on preallocated operands: what the step would cost if
     // everything but the GEMMs were free.
     let operands = shapes.map { s -> (Tensor, Tensor, Tensor) in
@@ -129,7 +130,11 @@ case "gemm":
 
 case "sample":
     var generator = RandomGenerator(seed: 1)
-    let model = try modelType.make(hyperparametersJSON: modelType.defaultHyperparametersJSON, imageShape: .mnist, generator: &generator)
+    guard let model = try modelType.make(hyperparametersJSON: modelType.defaultHyperparametersJSON, imageShape: .mnist,
+                                         classCount: 10, generator: &generator) as? any GenerativeModel else {
+        FileHandle.standardError.write(Data("zoo-bench sample: \(modelType.name) is not a generative model\n".utf8))
+        exit(2)
+    }
     for _ in 0..<50 { _ = model.sample(numbers[0], generator: &generator) }
     var times: [Double] = []
     for _ in 0..<200 {

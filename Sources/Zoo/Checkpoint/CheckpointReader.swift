@@ -36,8 +36,25 @@ public enum CheckpointReader {
         return try? file.root.attributes.string(CheckpointLayout.Attribute.model)
     }
 
-    /// The trained model alone, for encode / decode / sample.
-    public static func loadModel(_ path: String) throws -> any GenerativeModel { try load(path).model }
+    /// The trained generative model alone, for encode / decode / sample; an error when the
+    /// checkpoint holds another kind of model.
+    public static func loadModel(_ path: String) throws -> any GenerativeModel {
+        let run = try load(path)
+        guard let model = run.model as? any GenerativeModel else {
+            throw ZooError("\(path): holds a \(run.modelType.name) model, which is not a generative model")
+        }
+        return model
+    }
+
+    /// The trained classifier alone (for its features or predictions); an error when the
+    /// checkpoint holds another kind of model.
+    public static func loadClassifier(_ path: String) throws -> any ImageClassifier {
+        let run = try load(path)
+        guard let model = run.model as? any ImageClassifier else {
+            throw ZooError("\(path): holds a \(run.modelType.name) model, not a classifier")
+        }
+        return model
+    }
 
     /// Whether to read the tensors on a second thread while the model is built: not on a
     /// single processor, where the two would only take turns. Set in the speed test.
@@ -57,7 +74,7 @@ public enum CheckpointReader {
             throw ZooError("\(name): checkpoint format version \(version) is newer than this zoo reads (\(CheckpointLayout.formatVersion)); upgrade zoo")
         }
         let modelName = try root.attributes.string(A.model)
-        let modelType: any GenerativeModel.Type
+        let modelType: any TrainableModel.Type
         do { modelType = try ModelRegistry.model(named: modelName) } catch { throw ZooError("\(name): \(error)") }
         let settings: TrainingSettings
         do {
@@ -77,9 +94,9 @@ public enum CheckpointReader {
         if readsAhead { prefetched.start() }
         defer { prefetched.wait() }
         var scratch = RandomGenerator(seed: 0)
-        let model: any GenerativeModel
+        let model: any TrainableModel
         do {
-            model = try modelType.make(hyperparametersJSON: hyperparameters, imageShape: imageShape, generator: &scratch)
+            model = try modelType.make(hyperparametersJSON: hyperparameters, imageShape: imageShape, classCount: classNames.count, generator: &scratch)
         } catch {
             throw ZooError("\(name): \(error)")
         }

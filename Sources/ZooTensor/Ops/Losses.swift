@@ -92,3 +92,17 @@ public func crossEntropy(logits: Variable, labels: [Int], reduction: Reduction =
         return [d]
     }
 }
+
+/// The binary cross-entropy of each row of `probabilities` [n, ...] against `target` (same
+/// shape), summed over the row: −log p(x | probabilities) of each image under independent
+/// Bernoulli pixels, with the same clamping of log 0 as `binaryCrossEntropy`.
+public func binaryCrossEntropyPerRow(_ probabilities: Tensor, _ target: Tensor) -> [Double] {
+    precondition(probabilities.shape == target.shape && probabilities.rank >= 1,
+                 "binaryCrossEntropyPerRow: probabilities \(probabilities.shape) and target \(target.shape) differ")
+    let rows = probabilities.shape[0], width = probabilities.count / max(rows, 1)
+    return probabilities.withUnsafeBufferPointer { p in
+        target.withUnsafeBufferPointer { t in
+            (0..<rows).map { zoo_bce(p.baseAddress! + $0 * width, t.baseAddress! + $0 * width, width) }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// A classifier of images: class scores for `zoo eval` (accuracy, confusion matrix), and the
+/// features the quality metrics (FID, KID, precision and recall) compare generated and real
+/// images with.
+public protocol ImageClassifier: TrainableModel {
+    /// Which layer `features` returns, for `zoo list` and reports.
+    static var featureDescription: String { get }
+    var classCount: Int { get }
+
+    /// Unnormalised class scores [n, classCount] for images [n, channels, height, width] in `pixelRange`.
+    func logits(_ images: Tensor) -> Tensor
+    /// The feature vectors [n, featureSize] the quality metrics compare.
+    func features(of images: Tensor) -> Tensor
+}
+
+extension ImageClassifier {
+    /// The most likely class of each image.
+    public func predict(_ images: Tensor) -> [Int] {
+        let scores = logits(images), n = images.shape[0], classes = classCount
+        return scores.withUnsafeBufferPointer { p in
+            (0..<n).map { row in
+                var best = 0
+                for c in 1..<max(classes, 1) where p[row * classes + c] > p[row * classes + best] { best = c }
+                return best
+            }
+        }
+    }
+}
