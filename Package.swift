@@ -60,6 +60,9 @@ let package = Package(
         .target(name: "ZooPlots", dependencies: ["ZooImages"]),
         // Datasets: IDX files, MNIST and Fashion-MNIST, folders of images.
         .target(name: "ZooData", dependencies: ["ZooFiles", "ZooImages"], resources: [.copy("Resources/mnist")]),
+        // Sample-quality metrics on feature matrices: the Fréchet distance (FID's formula), with
+        // eigenvalues from LAPACK.
+        .target(name: "ZooMetrics", dependencies: ["ZooTensor", "CLAPACK"]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
@@ -78,6 +81,8 @@ let package = Package(
         .testTarget(name: "ZooPlotsTests", dependencies: ["ZooPlots", "ZooData"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooImages"]),
         .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
+        // Float64 references and closed forms.
+        .testTarget(name: "ZooMetricsTests", dependencies: ["ZooMetrics"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),
     ] + modelPlugins.map { .target(name: $0, dependencies: ["Zoo"], path: "Models/\($0)") }
 )

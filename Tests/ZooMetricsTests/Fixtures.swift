@@ -1,0 +1,43 @@
+import ZooTensor
+@testable import ZooMetrics
+
+/// Seeded random feature sets for the tests.
+enum Fixtures {
+    /// `rows` draws of N(means, diag(stds²)), one feature per column.
+    static func gaussian(rows: Int, means: [Float], stds: [Float], seed: UInt64) -> FeatureMatrix {
+        precondition(means.count == stds.count)
+        let d = means.count
+        var generator = RandomGenerator(seed: seed)
+        let noise = generator.normal([rows, d]).scalars
+        let values = (0..<(rows * d)).map { means[$0 % d] + stds[$0 % d] * noise[$0] }
+        return matrix(rows: rows, columns: d, values)
+    }
+
+    /// `rows` draws of x = offset·s + A z with z ~ N(0, I), a random direction s ~ N(0, I) and
+    /// a random mixing matrix A (d x d, entries N(0, 1/d)): Gaussian features whose covariance
+    /// AAᵀ is full and correlated, like a classifier's, rather than diagonal.
+    static func correlated(rows: Int, columns d: Int, offset: Float, seed: UInt64) -> FeatureMatrix {
+        var generator = RandomGenerator(seed: seed)
+        let mixing = generator.normal([d, d], std: 1 / Float(d).squareRoot()).scalars
+        let shift = generator.normal([d]).scalars
+        let noise = generator.normal([rows, d]).scalars
+        var values = [Float](repeating: 0, count: rows * d)
+        for i in 0..<rows {
+            for j in 0..<d {
+                var sum = offset * shift[j]
+                for k in 0..<d { sum += mixing[j * d + k] * noise[i * d + k] }
+                values[i * d + j] = sum
+            }
+        }
+        return matrix(rows: rows, columns: d, values)
+    }
+
+    /// A feature matrix the tests build from known-good values.
+    static func matrix(rows: Int, columns: Int, _ values: [Float]) -> FeatureMatrix {
+        do {
+            return try FeatureMatrix(rows: rows, columns: columns, values: values)
+        } catch {
+            preconditionFailure("fixture features rejected: \(error)")
+        }
+    }
+}
