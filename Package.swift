@@ -60,9 +60,9 @@ let package = Package(
         .target(name: "ZooPlots", dependencies: ["ZooImages"]),
         // Datasets: IDX files, MNIST and Fashion-MNIST, folders of images.
         .target(name: "ZooData", dependencies: ["ZooFiles", "ZooImages"], resources: [.copy("Resources/mnist")]),
-        // Sample-quality metrics on feature matrices: the Fréchet distance (FID's formula), with
-        // eigenvalues from LAPACK.
-        .target(name: "ZooMetrics", dependencies: ["ZooTensor", "CLAPACK"]),
+        // Sample-quality metrics on feature matrices: Fréchet and kernel distances. GEMMs and the
+        // thread team from ZooTensor and CZooKernels, eigenvalues from LAPACK.
+        .target(name: "ZooMetrics", dependencies: ["ZooTensor", "CZooKernels", "CLAPACK"]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.

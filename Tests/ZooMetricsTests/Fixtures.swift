@@ -40,4 +40,11 @@ enum Fixtures {
             preconditionFailure("fixture features rejected: \(error)")
         }
     }
+
+    /// The rows as float64 arrays, for the naive references.
+    static func rows(_ features: FeatureMatrix) -> [[Double]] {
+        (0..<features.rows).map { i in
+            features.values[(i * features.columns)..<((i + 1) * features.columns)].map(Double.init)
+        }
+    }
 }

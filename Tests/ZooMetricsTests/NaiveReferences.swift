@@ -4,4 +4,25 @@ enum Naive {
     static func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
         zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
     }
+
+    /// k(x, y) = (xᵀy / d + 1)³.
+    static func cubicKernel(_ x: [Double], _ y: [Double]) -> Double {
+        let t = zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } / Double(x.count) + 1
+        return t * t * t
+    }
+
+    /// The unbiased MMD² of equal-size sets x and y: off-diagonal means of K_XX and K_YY minus
+    /// twice the mean of K_XY.
+    static func unbiasedMMD2(_ x: [[Double]], _ y: [[Double]]) -> Double {
+        let m = Double(x.count)
+        var xx = 0.0, yy = 0.0, xy = 0.0
+        for i in x.indices {
+            for j in x.indices where i != j {
+                xx += cubicKernel(x[i], x[j])
+                yy += cubicKernel(y[i], y[j])
+            }
+            for j in y.indices { xy += cubicKernel(x[i], y[j]) }
+        }
+        return xx / (m * (m - 1)) + yy / (m * (m - 1)) - 2 * xy / (m * m)
+    }
 }
