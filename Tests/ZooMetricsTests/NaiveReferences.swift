@@ -25,4 +25,21 @@ enum Naive {
         }
         return xx / (m * (m - 1)) + yy / (m * (m - 1)) - 2 * xy / (m * m)
     }
+
+    /// For each point, the squared distance to its k-th nearest other point of the set.
+    static func squaredRadii(_ set: [[Double]], k: Int) -> [Double] {
+        set.indices.map { i in
+            let others = set.indices.filter { $0 != i }.map { squaredDistance(set[i], set[$0]) }.sorted()
+            return others[k - 1]
+        }
+    }
+
+    /// The fraction of `points` within the k-NN ball of some point of `manifold`.
+    static func coverage(of points: [[Double]], by manifold: [[Double]], k: Int) -> Double {
+        let radii = squaredRadii(manifold, k: k)
+        let inside = points.filter { p in
+            manifold.indices.contains { squaredDistance(manifold[$0], p) <= radii[$0] }
+        }
+        return Double(inside.count) / Double(points.count)
+    }
 }
