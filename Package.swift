@@ -61,7 +61,8 @@ let package = Package(
         // Datasets: IDX files, MNIST and Fashion-MNIST, folders of images.
         .target(name: "ZooData", dependencies: ["ZooFiles", "ZooImages"], resources: [.copy("Resources/mnist")]),
         // Sample-quality metrics on feature matrices: Fréchet and kernel distances, precision and
-        // recall. GEMMs and the thread team from ZooTensor and CZooKernels, eigenvalues from LAPACK.
+        // recall, the classifier (Inception) score. GEMMs and the thread team from ZooTensor and
+        // CZooKernels, eigenvalues from LAPACK.
         .target(name: "ZooMetrics", dependencies: ["ZooTensor", "CZooKernels", "CLAPACK"]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),

@@ -1,3 +1,4 @@
+import Foundation
 import ZooTensor
 @testable import ZooMetrics
 
@@ -30,6 +31,21 @@ enum Fixtures {
             }
         }
         return matrix(rows: rows, columns: d, values)
+    }
+
+    /// Softmax rows of random N(0, temperature²) logits: [rows, classes] class probabilities.
+    static func probabilities(rows: Int, classes: Int, temperature: Float, seed: UInt64) -> [Float] {
+        var generator = RandomGenerator(seed: seed)
+        let logits = generator.normal([rows, classes], std: temperature).scalars
+        var result = [Float](repeating: 0, count: rows * classes)
+        for i in 0..<rows {
+            let row = logits[(i * classes)..<((i + 1) * classes)]
+            let top = Double(row.max() ?? 0)
+            let exps = row.map { exp(Double($0) - top) }
+            let total = exps.reduce(0, +)
+            for c in 0..<classes { result[i * classes + c] = Float(exps[c] / total) }
+        }
+        return result
     }
 
     /// A feature matrix the tests build from known-good values.
