@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "ZooPlotsTests", dependencies: ["ZooPlots", "ZooData"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooImages"]),
         .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
-        // Float64 references and closed forms.
+        // Float64 references, closed forms, and a cross-check against NumPy/SciPy (Tests/python).
         .testTarget(name: "ZooMetricsTests", dependencies: ["ZooMetrics"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),
     ] + modelPlugins.map { .target(name: $0, dependencies: ["Zoo"], path: "Models/\($0)") }
