@@ -39,6 +39,8 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // LAPACK's symmetric eigensolver (dsyevd), declared in a hand-written shim: liblapack-dev has no C header.
+        .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK", providers: [.apt(["liblapack-dev"])]),
         // HDF5's H5F_ACC_*, H5T_NATIVE_* and friends are C macros; this shim turns them into functions.
         .target(name: "CHDF5Shim", dependencies: ["CHDF5"], path: "Sources/CHDF5Shim"),
         // Vectorized elementwise kernels and the oneDNN thread control.
@@ -58,6 +60,10 @@ let package = Package(
         .target(name: "ZooPlots", dependencies: ["ZooImages"]),
         // Datasets: IDX files, MNIST and Fashion-MNIST, folders of images.
         .target(name: "ZooData", dependencies: ["ZooFiles", "ZooImages"], resources: [.copy("Resources/mnist")]),
+        // Sample-quality metrics on feature matrices: Fréchet and kernel distances, precision and
+        // recall, the classifier (Inception) score. GEMMs and the thread team from ZooTensor and
+        // CZooKernels, eigenvalues from LAPACK.
+        .target(name: "ZooMetrics", dependencies: ["ZooTensor", "CZooKernels", "CLAPACK"]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
@@ -76,6 +82,8 @@ let package = Package(
         .testTarget(name: "ZooPlotsTests", dependencies: ["ZooPlots", "ZooData"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooImages"]),
         .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
+        // Float64 references, closed forms, and a cross-check against NumPy/SciPy (Tests/python).
+        .testTarget(name: "ZooMetricsTests", dependencies: ["ZooMetrics"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),
     ] + modelPlugins.map { .target(name: $0, dependencies: ["Zoo"], path: "Models/\($0)") }
 )
