@@ -67,7 +67,7 @@ let package = Package(
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFiles", "ZooImages", "ZooPlots", "ZooData", "ZooHDF5", "CZooKernels"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFiles", "ZooImages", "ZooPlots", "ZooData", "ZooHDF5", "ZooMetrics", "CZooKernels"]),
         .target(name: "ZooModels", dependencies: modelPlugins.map { .target(name: $0) }),
         .target(name: "ZooCLI", dependencies: [
             "Zoo",

@@ -4,13 +4,22 @@ import Zoo
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Test-set metrics of a checkpoint (averaged per image).",
+        abstract: "Test-set metrics of a checkpoint (averaged per image), and the quality of a generative model's samples.",
         discussion: """
-            Every model: its own test losses. A model with a likelihood (the VAE): an importance-weighted \
+            Every model: its own test losses. A generative model: FID, KID, precision and recall of \
+            --samples images against the test set, in the features of the dataset's classifier \
+            (Checkpoints/classifier-DATASET.h5, or --classifier FILE), beside the same metrics for \
+            real training images (the floor). A model with a likelihood (the VAE): an importance-weighted \
             bound on it. A classifier: its accuracy per class as a confusion matrix.
             """)
 
     @OptionGroup var file: CheckpointArgument
+    @Option(help: "Generated images to score, drawn with --seed (0 skips the quality metrics).")
+    var samples = 10_000
+    @Option(help: "Random seed for the generated images and the metrics' subsets.")
+    var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("The classifier checkpoint whose features score the images (default: the dataset's in Checkpoints/).", valueName: "file"))
+    var classifier: String?
     @Option(help: ArgumentHelp("Importance samples per test image for the log-likelihood bound of models that have one (the VAE's IWAE); 0 skips it.", valueName: "K"))
     var iwaeSamples = Self.defaultIWAESamples
     @Option(help: "Draw a classifier's confusion matrix into this PNG.")
@@ -27,18 +36,24 @@ struct Eval: ParsableCommand {
     func validate() throws {
         if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
         guard (0...100_000).contains(iwaeSamples) else { throw ValidationError("--iwae-samples must be between 0 and 100000, got \(iwaeSamples)") }
+        guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be between 0 and 100000, got \(samples)") }
+        if (1..<10).contains(samples) { throw ValidationError("--samples must be 0 or at least 10 (the classifier score splits them ten ways), got \(samples)") }
     }
 
     func run() throws {
         compute.apply()
         let run = try file.load()
         let classifierModel = run.model as? any ImageClassifier
+        let generative = run.model as? any GenerativeModel
         let likelihood = run.model as? any LikelihoodModel
         if likelihood == nil, iwaeSamples != Self.defaultIWAESamples {
             throw ValidationError("--iwae-samples bounds the log-likelihood of models that have one; \(file.checkpoint) holds a \(run.modelType.name) model")
         }
         if plot != nil, classifierModel == nil {
             throw ValidationError("--plot draws a classifier's confusion matrix; \(file.checkpoint) holds a \(run.modelType.name) model")
+        }
+        if classifier != nil, generative == nil {
+            throw ValidationError("--classifier scores a generative model's samples; \(file.checkpoint) holds a \(run.modelType.name) model")
         }
         let images = try data.load(for: run)
         let test = images.test
@@ -51,11 +66,19 @@ struct Eval: ParsableCommand {
             try ConfusionMatrixPlot(counts: confusion.counts, classNames: confusion.classNames,
                                     title: "\(run.modelType.name) on the \(run.settings.dataset) test set: accuracy \(Output.format(confusion.accuracy))").write(to: plot)
         }
+        var quality: QualityReport?
+        if let generative, samples > 0, let reference = try referenceClassifier(for: run) {
+            try reference.requireShape(run.imageShape, of: "\(file.checkpoint)'s images")
+            quality = try QualityReport(of: generative, pixelRange: run.modelType.pixelRange, count: samples, seed: seed,
+                                        test: test, train: images.train, classifier: reference)
+        }
+
         if output.json {
             var report: [String: Any] = ["model": run.modelType.name, "epoch": run.epoch, "dataset": run.settings.dataset,
                                          "images": test.count, "metrics": metrics]
             if metrics["iwae_nll"] != nil { report["iwae_samples"] = iwaeSamples }
             if let confusion { report["confusion_matrix"] = ["classes": confusion.classNames, "counts": confusion.counts] }
+            if let quality { report["quality"] = Self.json(quality, seed: seed) }
             Output.json(report)
             return
         }
@@ -64,8 +87,42 @@ struct Eval: ParsableCommand {
         if metrics["iwae_nll"] != nil {
             print("iwae_nll: −log p(x) in nats per image, bounded with \(plural(iwaeSamples, "importance sample")) per image (the loss is the −ELBO)")
         }
+        if let quality { Self.printQuality(quality, seed: seed) }
         if let confusion { Self.printTable(confusion) }
         if let plot { print("wrote \(plot)") }
+    }
+
+    /// --classifier, else the dataset's published one; nil (with a note) where there is none,
+    /// so a model trained on a folder still gets its own metrics.
+    func referenceClassifier(for run: TrainingRun) throws -> ReferenceClassifier? {
+        if let classifier { return try ReferenceClassifier(path: classifier) }
+        do {
+            return try ReferenceClassifier.published(for: run.settings.dataset)
+        } catch let error as ZooError {
+            FileHandle.standardError.write(Data("note: no quality metrics: \(Output.printable(error.description))\n".utf8))
+            return nil
+        }
+    }
+
+    static func qualityNames(_ quality: SampleQuality) -> String {
+        var parts = ["fid \(Output.format(quality.fid))", "kid \(Output.format(quality.kid)) ± \(Output.format(quality.kidStd))",
+                     "precision \(Output.format(quality.precision))", "recall \(Output.format(quality.recall))",
+                     "classifier score \(Output.format(quality.classifierScore)) ± \(Output.format(quality.classifierScoreStd))"]
+        if let accuracy = quality.labelAccuracy { parts.append("label accuracy \(Output.format(accuracy))") }
+        return parts.joined(separator: "  ")
+    }
+
+    static func printQuality(_ quality: QualityReport, seed: UInt64) {
+        print("quality against the \(quality.referenceImages) test images, in the features of \(quality.classifierPath) (md5 \(quality.classifierMD5)):")
+        print("  \(plural(quality.samples.images, "sample")) (seed \(seed)): \(qualityNames(quality.samples))")
+        print("  \(plural(quality.floor.images, "training image")) (the floor): \(qualityNames(quality.floor))")
+    }
+
+    static func json(_ quality: QualityReport, seed: UInt64) -> [String: Any] {
+        ["classifier": ["path": quality.classifierPath, "md5": quality.classifierMD5],
+         "reference_images": quality.referenceImages, "seed": seed,
+         "samples": ["images": quality.samples.images, "metrics": quality.samples.metrics],
+         "floor": ["images": quality.floor.images, "metrics": quality.floor.metrics]]
     }
 
     /// The mean log-likelihood bound over the test images, with its own seeded stream.

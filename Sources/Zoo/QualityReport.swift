@@ -1,0 +1,38 @@
+/// The quality of a generative model's samples, and the floor beside it: the same metrics for
+/// real training images, which no model can be expected to beat.
+public struct QualityReport: Sendable {
+    public let classifierPath: String
+    /// The classifier file's MD5: scores are comparable only under the same one.
+    public let classifierMD5: String
+    public let samples: SampleQuality
+    public let floor: SampleQuality
+    /// How many test images the scores compare against.
+    public let referenceImages: Int
+
+    /// Draws `count` images from `model` with `seed` (in batches, so memory stays bounded) and
+    /// scores them and `count` training images against `test`.
+    public init(of model: any GenerativeModel, pixelRange: PixelRange, count: Int, seed: UInt64,
+                test: ImageSet, train: ImageSet, classifier: ReferenceClassifier) throws {
+        var generator = RandomGenerator(seed: seed)
+        var drawn = 0
+        let batchSize = TrainingRun.evaluationBatchSize
+        let batches = AnyIterator<Tensor> {
+            guard drawn < count else { return nil }
+            let n = min(batchSize, count - drawn)
+            drawn += n
+            return model.sample(n, generator: &generator)
+        }
+        try self.init(generated: classifier.describe(IteratorSequence(batches), range: pixelRange),
+                      test: test, train: train.prefix(count), classifier: classifier, seed: seed)
+    }
+
+    /// Scores images described by `classifier` already (from a NumPy file or a folder, say).
+    public init(generated: ImageDescription, test: ImageSet, train: ImageSet, classifier: ReferenceClassifier, seed: UInt64) throws {
+        let reference = try classifier.describe(test)
+        samples = try SampleQuality(generated, against: reference, seed: seed)
+        floor = try SampleQuality(classifier.describe(train.prefix(generated.count)), against: reference, seed: seed)
+        classifierPath = classifier.path
+        classifierMD5 = classifier.md5
+        referenceImages = test.count
+    }
+}
