@@ -67,7 +67,7 @@ struct Eval: ParsableCommand {
                                     title: "\(run.modelType.name) on the \(run.settings.dataset) test set: accuracy \(Output.format(confusion.accuracy))").write(to: plot)
         }
         var quality: QualityReport?
-        if let generative, samples > 0, let reference = try referenceClassifier(for: run) {
+        if let generative, samples > 0, let reference = try Self.referenceClassifier(for: run, given: classifier) {
             try reference.requireShape(run.imageShape, of: "\(file.checkpoint)'s images")
             quality = try QualityReport(of: generative, pixelRange: run.modelType.pixelRange, count: samples, seed: seed,
                                         test: test, train: images.train, classifier: reference)
@@ -92,10 +92,10 @@ struct Eval: ParsableCommand {
         if let plot { print("wrote \(plot)") }
     }
 
-    /// --classifier, else the dataset's published one; nil (with a note) where there is none,
-    /// so a model trained on a folder still gets its own metrics.
-    func referenceClassifier(for run: TrainingRun) throws -> ReferenceClassifier? {
-        if let classifier { return try ReferenceClassifier(path: classifier) }
+    /// `given` (--classifier), else the dataset's published one; nil (with a note) where there
+    /// is none, so a model trained on a folder still gets its own metrics.
+    static func referenceClassifier(for run: TrainingRun, given: String?) throws -> ReferenceClassifier? {
+        if let given { return try ReferenceClassifier(path: given) }
         do {
             return try ReferenceClassifier.published(for: run.settings.dataset)
         } catch let error as ZooError {

@@ -14,7 +14,7 @@ public struct ZooCommand: ParsableCommand {
             """,
         version: "zoo \(ZooVersion.current)",
         subcommands: [List.self, Train.self, Resume.self, Sample.self, Decode.self, Encode.self,
-                      Reconstruct.self, Eval.self, Inspect.self, DataCommand.self])
+                      Reconstruct.self, Eval.self, Leaderboard.self, Inspect.self, DataCommand.self])
 
     public init() {}
 

@@ -64,3 +64,23 @@ final class QualityMetricsTests: XCTestCase {
         try zooFails(["eval", vae, "--samples", "5"], in: folder, mentioning: ["--samples must be 0 or at least 10"], usage: true)
     }
 }
+
+/// `zoo leaderboard`: a Markdown row per checkpoint and the floor of each dataset.
+final class LeaderboardTests: XCTestCase {
+    func testOneRowPerCheckpointAndTheFloor() throws {
+        ZooTestSupport.registerBuiltins()
+        let folder = try ZooTestSupport.temporaryDirectory(self, "zoo-leaderboard")
+        let vae = try sharedCheckpoint("v.h5", CLIVerbTests.vaeArguments).url.path
+        let classifier = try sharedCheckpoint("c.h5", ClassifierTests.arguments).url.path
+        let result = try zooOK(["leaderboard", vae, classifier, "--classifier", classifier, "--samples", "200"], in: folder)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasPrefix("| checkpoint | model | dataset | parameters | epochs | training time | test metrics | FID |") ?? false, result.description)
+        let rows = lines.filter { $0.hasPrefix("| ") && !$0.hasPrefix("| checkpoint") }
+        XCTAssertEqual(rows.count, 3, result.description)
+        XCTAssertTrue(rows[0].hasPrefix("| v.h5 | vae | mnist |"), rows[0])
+        XCTAssertTrue(rows[1].hasPrefix("| c.h5 | classifier | mnist |") && rows[1].contains("accuracy"), rows[1])
+        XCTAssertTrue(rows[2].hasPrefix("| (training images) | floor | mnist |"), rows[2])
+        XCTAssertEqual(rows.map { $0.filter { $0 == "|" }.count }, [12, 12, 12], "every row has the header's 11 columns")
+        XCTAssertTrue(result.stdout.contains("200 images (seed 0) against the test set, in the features of c.h5 (md5 "), result.description)
+    }
+}
