@@ -14,6 +14,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     public var imageFolder: String?
     /// The share of a folder's images held out as its test set (seeded); nil for a named dataset.
     public var testFraction: Double?
+    /// The folder's fingerprint (`ImageFolder.fingerprint`) when training started: a later
+    /// verb warns when the folder has changed since, because its test split is then drawn anew.
+    public var imageFolderFingerprint: String?
 
     public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Float = 1e-3,
                 beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist", limit: Int? = nil) {

@@ -53,7 +53,11 @@ struct DataOptions: ParsableArguments {
     func load(for run: TrainingRun, limit: Int? = nil) throws -> (train: ImageSet, test: ImageSet) {
         let images: (train: ImageSet, test: ImageSet)
         if let folder = run.settings.imageFolder {
-            images = try Self.loadFolder(data ?? folder, side: run.imageShape.height, channels: run.imageShape.channels,
+            let directory = data ?? folder
+            if let trained = run.settings.imageFolderFingerprint, (try? ImageFolder.fingerprint(directory)) != trained {
+                FileHandle.standardError.write(Data("warning: \(Output.printable(directory)) has changed since training began (files added, removed or rewritten): its test split is drawn anew, so test metrics are not comparable with the checkpoint's history\n".utf8))
+            }
+            images = try Self.loadFolder(directory, side: run.imageShape.height, channels: run.imageShape.channels,
                                          testFraction: run.settings.testFraction ?? 0, seed: run.settings.seed, limit: limit)
         } else {
             images = try load(run.settings.dataset, limit: limit)

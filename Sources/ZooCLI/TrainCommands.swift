@@ -63,6 +63,7 @@ struct Train: ParsableCommand {
             training.imageFolder = URL(fileURLWithPath: folder).standardizedFileURL.path
             training.dataset = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
             training.testFraction = testFraction ?? 0.1
+            training.imageFolderFingerprint = try ImageFolder.fingerprint(training.imageFolder!)
             if let imageSize, !(1...CheckpointLayout.maximumImageSide).contains(imageSize) {
                 throw ZooError("--image-size must be between 1 and \(CheckpointLayout.maximumImageSide), got \(imageSize)")
             }

@@ -78,13 +78,19 @@ final class CLIFolderTests: XCTestCase {
         try zooOK(["sample", "v.h5", "-n", "4", "--out", "s.png"], in: folder)
         let grid = try PNG.read(path: folder.appendingPathComponent("s.png").path)
         XCTAssertEqual([grid.width, grid.channels], [16 * 4 + 10, 3])
-        let metrics = try XCTUnwrap(try zooOK(["eval", "v.h5", "--json"], in: folder).json() as? [String: Any])
+        let unchanged = try zooOK(["eval", "v.h5", "--json"], in: folder)
+        let metrics = try XCTUnwrap(try unchanged.json() as? [String: Any])
         XCTAssertNotNil(metrics["metrics"], "\(metrics)")
+        XCTAssertFalse(unchanged.stderr.contains("has changed since training began"), unchanged.description)
+        // No classifier was trained on this folder: the model's own metrics, and a note.
+        XCTAssertNil(metrics["quality"])
+        XCTAssertTrue(unchanged.stderr.contains("note: no quality metrics: no classifier for digits"), unchanged.description)
 
-        // A changed folder is decoded again.
+        // A changed folder is decoded again, with a warning that its test split is new.
         try FileManager.default.removeItem(at: images.appendingPathComponent("zero/000.png"))
         let changed = try zooOK(["eval", "v.h5"], in: folder)
         XCTAssertTrue(changed.stderr.contains("the folder changed since it was cached"), changed.description)
+        XCTAssertTrue(changed.stderr.contains("/digits has changed since training began"), changed.description)
     }
 
     func testGrayOnRequestAndBadFolderFlags() throws {
