@@ -64,10 +64,12 @@ let package = Package(
         // recall, the classifier (Inception) score. GEMMs and the thread team from ZooTensor and
         // CZooKernels, eigenvalues from LAPACK.
         .target(name: "ZooMetrics", dependencies: ["ZooTensor", "CZooKernels", "CLAPACK"]),
+        // NumPy's .npy files: float32 arrays in and out, for samples, codes and images from anywhere.
+        .target(name: "ZooNumPy", dependencies: ["ZooFiles"]),
         // A typed Swift layer over the libhdf5 C API.
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
-        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFiles", "ZooImages", "ZooPlots", "ZooData", "ZooHDF5", "ZooMetrics", "CZooKernels"]),
+        .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFiles", "ZooImages", "ZooPlots", "ZooData", "ZooHDF5", "ZooMetrics", "ZooNumPy", "CZooKernels"]),
         .target(name: "ZooModels", dependencies: modelPlugins.map { .target(name: $0) }),
         .target(name: "ZooCLI", dependencies: [
             "Zoo",
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "ZooPlotsTests", dependencies: ["ZooPlots", "ZooData"]),
         .testTarget(name: "ZooDataTests", dependencies: ["ZooData", "ZooImages"]),
         .testTarget(name: "ZooHDF5Tests", dependencies: ["ZooHDF5"]),
+        .testTarget(name: "ZooNumPyTests", dependencies: ["ZooNumPy"]),
         // Float64 references, closed forms, and a cross-check against NumPy/SciPy (Tests/python).
         .testTarget(name: "ZooMetricsTests", dependencies: ["ZooMetrics"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "ZooModels", "ZooCLI"]),

@@ -4,6 +4,7 @@
 @_exported import ZooImages
 @_exported import ZooPlots
 @_exported import ZooMetrics
+@_exported import ZooNumPy
 
 /// What every model plugin is: a network of images that `zoo` trains, checkpoints, resumes and
 /// evaluates. What else it can do is a capability protocol on top: `GenerativeModel` (sample,

@@ -8,7 +8,7 @@ struct Sample: ParsableCommand {
     @OptionGroup var file: CheckpointArgument
     @Option(name: [.customShort("n"), .long], help: "How many images.")
     var count = 64
-    @Option(help: "PNG file to write.")
+    @Option(help: "PNG file to write, or a .npy file: the images as float32 [n, channels, height, width] in [0, 1].")
     var out = "samples.png"
     @Option(help: "Random seed for the draw.")
     var seed: UInt64 = 0
@@ -19,7 +19,7 @@ struct Sample: ParsableCommand {
     func validate() throws {
         guard (1...Self.maximumCount).contains(count) else { throw ValidationError("-n must be between 1 and \(Self.maximumCount), got \(count)") }
         guard nrow >= 1 else { throw ValidationError("--nrow must be at least 1, got \(nrow)") }
-        try OutputPath.checkImage(out, flag: "--out")
+        if OutputPath.isNumPy(out) { try OutputPath.checkNumPy(out, flag: "--out") } else { try OutputPath.checkImage(out, flag: "--out") }
     }
 
     /// A 100×100 grid, already 2,800 pixels wide.
@@ -31,7 +31,11 @@ struct Sample: ParsableCommand {
         let model = try run.model(as: (any GenerativeModel).self, for: .sample)
         var generator = RandomGenerator(seed: seed)
         let images = model.sample(count, generator: &generator)
-        try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
+        if OutputPath.isNumPy(out) {
+            try Output.writeNumPy(images, range: run.modelType.pixelRange, to: out)
+        } else {
+            try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
+        }
     }
 }
 

@@ -58,4 +58,12 @@ enum Output {
         }
         return out
     }
+
+    /// Writes images [n, channels, height, width] in `range` as a NumPy file of float32 in
+    /// [0, 1] (the range every model's images are compared in), and says so.
+    static func writeNumPy(_ images: Tensor, range: PixelRange, to path: String) throws {
+        let unit = range == .unit ? images.scalars : images.scalars.map { $0 * 0.5 + 0.5 }
+        try NumPyArray(shape: images.shape, values: unit.map { min(max($0, 0), 1) }).write(to: path)
+        print("wrote \(printable(path)): \(plural(images.shape[0], "image")) \(images.shape) float32 in [0, 1]")
+    }
 }

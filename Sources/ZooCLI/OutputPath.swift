@@ -21,6 +21,25 @@ enum OutputPath {
         try usageErrors { try requireWritableFolder(for: path) }
     }
 
+    /// A NumPy file a verb writes (`--out x.npy`): named .npy, and where a file exists already,
+    /// a NumPy file.
+    static func checkNumPy(_ path: String, flag: String) throws {
+        guard path.lowercased().hasSuffix(".npy") else { throw ValidationError("\(flag) must name a .npy file, got '\(path)'") }
+        switch FileKind.of(path) {
+        case nil: break
+        case .regular?:
+            guard startsWith(path, NumPyArray.magic) else {
+                throw ValidationError("\(flag) \(path) exists and is not a NumPy file; not replacing it")
+            }
+        case .directory?: throw ValidationError("\(flag) \(path) is a folder")
+        default: throw ValidationError("\(flag) \(path) is not a regular file")
+        }
+        try usageErrors { try requireWritableFolder(for: path) }
+    }
+
+    /// Whether an output path names a NumPy file rather than a PNG.
+    static func isNumPy(_ path: String) -> Bool { path.lowercased().hasSuffix(".npy") }
+
     /// The checkpoint `zoo train` writes: a new file, or with `replacing` an old zoo checkpoint.
     static func checkCheckpoint(_ path: String, replacing: Bool) throws {
         guard !path.isEmpty, !path.hasSuffix("/") else { throw ZooError("--out must name a file, got '\(path)'") }

@@ -8,12 +8,14 @@ struct Encode: ParsableCommand {
         discussion: "What a code means depends on the model (see `zoo list`); for the GAN it is an approximation found by gradient descent on z, and its reconstruction error is reported.")
 
     @OptionGroup var file: CheckpointArgument
-    @Option(name: [.customShort("n"), .long], help: "How many test images (default 10, or 5000 with --plot).")
+    @Option(name: [.customShort("n"), .long], help: "How many test images (default 10, 5000 with --plot, all with --out).")
     var count: Int?
     @Flag(help: "Also print what else the model knows about each code (the VAE's log-variance). The GAN's reconstruction error is always shown.")
     var details = false
     @Option(help: "Write a scatter plot of the first two latent dimensions, colored by label, to this PNG instead of printing.")
     var plot: String?
+    @Option(help: "Write the codes to this NumPy file (float32 [n, latent size]) instead of printing.")
+    var out: String?
     @OptionGroup var output: OutputOptions
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
@@ -21,17 +23,25 @@ struct Encode: ParsableCommand {
     func validate() throws {
         if let count, count < 1 { throw ValidationError("-n must be at least 1, got \(count)") }
         if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
+        if let out { try OutputPath.checkNumPy(out, flag: "--out") }
+        if plot != nil, out != nil { throw ValidationError("--plot and --out each replace the printed codes; give one") }
     }
 
     func run() throws {
         compute.apply()
-        let wanted = count ?? (plot == nil ? 10 : 5000)
+        let wanted = count ?? (plot != nil ? 5000 : out != nil ? Int.max : 10)
         let run = try file.load()
         let model = try run.model(as: (any GenerativeModel).self, for: .encode)
         let test = try data.load(for: run).test
         if count != nil { try requireTestImages(wanted, in: test, dataset: run.settings.dataset) }
         let n = min(wanted, test.count)
         let images = test.tensor(0..<n, range: run.modelType.pixelRange)
+        if let out {
+            let codes = model.encode(images)
+            try NumPyArray(shape: codes.shape, values: codes.scalars).write(to: out)
+            print("wrote \(Output.printable(out)): \(plural(n, "code")) \(codes.shape) float32 of \(run.settings.dataset) test images (\(type(of: model).encodeDescription))")
+            return
+        }
         if let plot {
             let z = model.encode(images).scalars, d = model.latentSize
             guard d >= 2 else { throw ValidationError("--plot needs a latent space of at least 2 dimensions; \(file.checkpoint) has \(d)") }

@@ -21,6 +21,7 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case notAnImage         // a file that is neither PNG nor JPEG by its first bytes
         case imageTooLarge      // an image header whose size is over the decoder's limits
         case noImages           // an image folder without a single usable image
+        case badNumPy           // a .npy file that is not in NumPy's format, or of a type zoo does not read
     }
 
     public let kind: Kind

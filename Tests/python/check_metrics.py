@@ -24,18 +24,14 @@ from scipy import linalg, stats
 TOLERANCE = 1e-4
 
 
-def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
-    """pytorch-fid's calculate_frechet_distance (pytorch_fid/fid_score.py), unchanged."""
-    diff = mu1 - mu2
-    covmean, _ = linalg.sqrtm(sigma1.dot(sigma2), disp=False)
-    if not np.isfinite(covmean).all():
-        offset = np.eye(sigma1.shape[0]) * eps
-        covmean = linalg.sqrtm((sigma1 + offset).dot(sigma2 + offset))
-    if np.iscomplexobj(covmean):
-        if not np.allclose(np.diagonal(covmean).imag, 0, atol=1e-3):
-            raise ValueError("Imaginary component {}".format(np.max(np.abs(covmean.imag))))
-        covmean = covmean.real
-    return diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean)
+def frechet_distance(mu1, sigma1, mu2, sigma2):
+    """The formula pytorch-fid evaluates, |mu1 - mu2|^2 + Tr(S1 + S2 - 2 sqrtm(S1 S2)), through
+    SciPy's general (non-symmetric) matrix square root, keeping its real part."""
+    root = linalg.sqrtm(sigma1 @ sigma2)
+    if np.iscomplexobj(root):
+        root = root.real
+    delta = mu1 - mu2
+    return float(delta @ delta + np.trace(sigma1 + sigma2 - 2 * root))
 
 
 def fid(real, generated):
