@@ -13,7 +13,12 @@ struct Eval: ParsableCommand {
             bound on it. A classifier: its accuracy per class as a confusion matrix.
             """)
 
-    @OptionGroup var file: CheckpointArgument
+    @Argument(help: "A zoo checkpoint (.h5).")
+    var checkpoint: String?
+    @Option(help: ArgumentHelp("Score these images instead of a checkpoint's samples: a NumPy file (float32 in [0, 1] or uint8, [n, channels, height, width]) or a folder of PNG/JPEG images.", valueName: "file.npy|folder"))
+    var images: String?
+    @Option(help: "With --images: the dataset whose test set and classifier they are measured against.")
+    var dataset = "mnist"
     @Option(help: "Generated images to score, drawn with --seed (0 skips the quality metrics).")
     var samples = 10_000
     @Option(help: "Random seed for the generated images and the metrics' subsets.")
@@ -34,6 +39,9 @@ struct Eval: ParsableCommand {
     static let defaultIWAESamples = 10
 
     func validate() throws {
+        guard (checkpoint == nil) != (images == nil) else {
+            throw ValidationError(checkpoint == nil ? "give a checkpoint, or --images FILE|FOLDER to score" : "give a checkpoint or --images, not both")
+        }
         if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
         guard (0...100_000).contains(iwaeSamples) else { throw ValidationError("--iwae-samples must be between 0 and 100000, got \(iwaeSamples)") }
         guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be between 0 and 100000, got \(samples)") }
@@ -42,18 +50,20 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         compute.apply()
+        if let images { return try score(images) }
+        let file = CheckpointArgument(checkpoint: checkpoint ?? "")
         let run = try file.load()
         let classifierModel = run.model as? any ImageClassifier
         let generative = run.model as? any GenerativeModel
         let likelihood = run.model as? any LikelihoodModel
         if likelihood == nil, iwaeSamples != Self.defaultIWAESamples {
-            throw ValidationError("--iwae-samples bounds the log-likelihood of models that have one; \(file.checkpoint) holds a \(run.modelType.name) model")
+            throw ValidationError("--iwae-samples bounds the log-likelihood of models that have one; \(checkpoint ?? "") holds a \(run.modelType.name) model")
         }
         if plot != nil, classifierModel == nil {
-            throw ValidationError("--plot draws a classifier's confusion matrix; \(file.checkpoint) holds a \(run.modelType.name) model")
+            throw ValidationError("--plot draws a classifier's confusion matrix; \(checkpoint ?? "") holds a \(run.modelType.name) model")
         }
         if classifier != nil, generative == nil {
-            throw ValidationError("--classifier scores a generative model's samples; \(file.checkpoint) holds a \(run.modelType.name) model")
+            throw ValidationError("--classifier scores a generative model's samples; \(checkpoint ?? "") holds a \(run.modelType.name) model")
         }
         let images = try data.load(for: run)
         let test = images.test
@@ -68,7 +78,7 @@ struct Eval: ParsableCommand {
         }
         var quality: QualityReport?
         if let generative, samples > 0, let reference = try Self.referenceClassifier(for: run, given: classifier) {
-            try reference.requireShape(run.imageShape, of: "\(file.checkpoint)'s images")
+            try reference.requireShape(run.imageShape, of: "\(checkpoint ?? "")'s images")
             quality = try QualityReport(of: generative, pixelRange: run.modelType.pixelRange, count: samples, seed: seed,
                                         test: test, train: images.train, classifier: reference)
         }
@@ -92,6 +102,23 @@ struct Eval: ParsableCommand {
         if let plot { print("wrote \(plot)") }
     }
 
+    /// Scores images from anywhere (another library's samples) with exactly the metrics of a
+    /// checkpoint's samples.
+    func score(_ source: String) throws {
+        let dataset = try DataOptions.dataset(named: dataset).rawValue
+        let reference = try classifier.map { try ReferenceClassifier(path: $0) } ?? ReferenceClassifier.published(for: dataset)
+        let generated = try ScoredImages.load(source, shape: reference.imageShape)
+        let sets = try data.load(dataset)
+        let description = try reference.describe(generated.batches, range: .unit)
+        let quality = try QualityReport(generated: description, test: sets.test, train: sets.train, classifier: reference, seed: seed)
+        if output.json {
+            Output.json(["images": source, "dataset": dataset, "quality": Self.json(quality, seed: seed)])
+        } else {
+            print("\(Output.printable(source)): \(plural(generated.count, "image")) of \(reference.imageShape), scored against \(dataset)")
+            Self.printQuality(quality, seed: seed, what: "images")
+        }
+    }
+
     /// `given` (--classifier), else the dataset's published one; nil (with a note) where there
     /// is none, so a model trained on a folder still gets its own metrics.
     static func referenceClassifier(for run: TrainingRun, given: String?) throws -> ReferenceClassifier? {
@@ -112,9 +139,10 @@ struct Eval: ParsableCommand {
         return parts.joined(separator: "  ")
     }
 
-    static func printQuality(_ quality: QualityReport, seed: UInt64) {
+    static func printQuality(_ quality: QualityReport, seed: UInt64, what: String = "samples") {
         print("quality against the \(quality.referenceImages) test images, in the features of \(quality.classifierPath) (md5 \(quality.classifierMD5)):")
-        print("  \(plural(quality.samples.images, "sample")) (seed \(seed)): \(qualityNames(quality.samples))")
+        let drawn = what == "samples" ? " (seed \(seed))" : ""
+        print("  \(quality.samples.images) \(what)\(drawn): \(qualityNames(quality.samples))")
         print("  \(plural(quality.floor.images, "training image")) (the floor): \(qualityNames(quality.floor))")
     }
 

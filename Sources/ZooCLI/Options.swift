@@ -108,6 +108,9 @@ struct CheckpointArgument: ParsableArguments {
     @Argument(help: "A zoo checkpoint (.h5).")
     var checkpoint: String
 
+    init() {}
+    init(checkpoint: String) { self.checkpoint = checkpoint }
+
     func load() throws -> TrainingRun { try CheckpointReader.load(checkpoint) }
 }
 

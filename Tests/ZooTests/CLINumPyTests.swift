@@ -46,4 +46,27 @@ final class CLINumPyTests: XCTestCase {
         try zooFails(["encode", vae, "--out", "codes.png"], in: folder, mentioning: ["--out must name a .npy file"], usage: true)
         try zooFails(["encode", vae, "--out", "z.npy", "--plot", "p.png"], in: folder, mentioning: ["give one"], usage: true)
     }
+
+    /// Images from a file score exactly as the same images drawn by `zoo eval` itself.
+    func testEvalScoresImagesFromAFileAsItsOwnSamples() throws {
+        let gan = try sharedCheckpoint("g.h5", CLIVerbTests.ganArguments).url.path
+        let classifier = try sharedCheckpoint("c.h5", ClassifierTests.arguments).url.path
+        try zooOK(["sample", gan, "-n", "300", "--out", "s.npy"], in: folder)
+        let fromFile = try XCTUnwrap(try zooOK(["eval", "--images", "s.npy", "--classifier", classifier, "--json"], in: folder).json() as? [String: Any])
+        let own = try XCTUnwrap(try zooOK(["eval", gan, "--samples", "300", "--classifier", classifier, "--json"], in: folder).json() as? [String: Any])
+        func samples(_ report: [String: Any]) -> [String: Double]? {
+            ((report["quality"] as? [String: Any])?["samples"] as? [String: Any])?["metrics"] as? [String: Double]
+        }
+        let a = try XCTUnwrap(samples(fromFile)), b = try XCTUnwrap(samples(own))
+        for key in ["fid", "kid", "precision", "recall", "classifier_score"] {
+            XCTAssertEqual(a[key] ?? .nan, b[key] ?? .nan, accuracy: 1e-5 * abs(b[key] ?? 1), key)
+        }
+        // Wrong shape, wrong range, too few: one line each.
+        try zooOK(["encode", gan, "--out", "z.npy", "-n", "20"], in: folder)
+        try zooFails(["eval", "--images", "z.npy", "--classifier", classifier], in: folder, mentioning: ["shape [20, 16]", "[n, 1, 28, 28]"])
+        try NumPyArray(shape: [12, 1, 28, 28], values: [Float](repeating: 2, count: 12 * 784)).write(to: path("bright.npy"))
+        try zooFails(["eval", "--images", "bright.npy", "--classifier", classifier], in: folder, mentioning: ["images must be in [0, 1]"])
+        try zooOK(["sample", gan, "-n", "5", "--out", "few.npy"], in: folder)
+        try zooFails(["eval", "--images", "few.npy", "--classifier", classifier], in: folder, mentioning: ["the metrics need at least 10"])
+    }
 }
