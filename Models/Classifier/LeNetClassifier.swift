@@ -76,8 +76,8 @@ public final class LeNetClassifier: ImageClassifier {
         return ["loss": Double(loss), "accuracy": Double(Self.correct(logits.value, labels))]
     }
 
-    public func logits(_ images: Tensor) -> Tensor { classifier(features(Variable(images))).value }
     public func features(of images: Tensor) -> Tensor { features(Variable(images)).value }
+    public func logits(fromFeatures features: Tensor) -> Tensor { classifier(Variable(features)).value }
 
     /// How many rows have their largest logit at their label.
     static func correct(_ logits: Tensor, _ labels: [Int]) -> Int {

@@ -6,13 +6,17 @@ public protocol ImageClassifier: TrainableModel {
     static var featureDescription: String { get }
     var classCount: Int { get }
 
-    /// Unnormalised class scores [n, classCount] for images [n, channels, height, width] in `pixelRange`.
-    func logits(_ images: Tensor) -> Tensor
-    /// The feature vectors [n, featureSize] the quality metrics compare.
+    /// The feature vectors [n, featureSize] the quality metrics compare: the penultimate layer
+    /// for images [n, channels, height, width] in `pixelRange`.
     func features(of images: Tensor) -> Tensor
+    /// Unnormalised class scores [n, classCount] from those features (the last layer).
+    func logits(fromFeatures features: Tensor) -> Tensor
 }
 
 extension ImageClassifier {
+    /// Unnormalised class scores [n, classCount] for images [n, channels, height, width] in `pixelRange`.
+    public func logits(_ images: Tensor) -> Tensor { logits(fromFeatures: features(of: images)) }
+
     /// The most likely class of each image.
     public func predict(_ images: Tensor) -> [Int] {
         let scores = logits(images), n = images.shape[0], classes = classCount

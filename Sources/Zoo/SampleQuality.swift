@@ -34,7 +34,7 @@ extension ReferenceClassifier {
             let batchFeatures = classifier.features(of: input)
             width = batchFeatures.shape[1]
             features += batchFeatures.scalars
-            probabilities += Self.softmax(classifier.logits(input))
+            probabilities += Self.softmax(classifier.logits(fromFeatures: batchFeatures))
         }
         let matrix = try FeatureMatrix(rows: width == 0 ? 0 : features.count / width, columns: max(width, 1), values: features)
         return ImageDescription(features: matrix, statistics: try GaussianStatistics(matrix),

@@ -19,12 +19,7 @@ struct Eval: ParsableCommand {
     var images: String?
     @Option(help: "With --images: the dataset whose test set and classifier they are measured against.")
     var dataset = "mnist"
-    @Option(help: "Generated images to score, drawn with --seed (0 skips the quality metrics).")
-    var samples = 10_000
-    @Option(help: "Random seed for the generated images and the metrics' subsets.")
-    var seed: UInt64 = 0
-    @Option(help: ArgumentHelp("The classifier checkpoint whose features score the images (default: the dataset's in Checkpoints/).", valueName: "file"))
-    var classifier: String?
+    @OptionGroup var scoring: ScoringOptions
     @Option(help: ArgumentHelp("Importance samples per test image for the log-likelihood bound of models that have one (the VAE's IWAE); 0 skips it.", valueName: "K"))
     var iwaeSamples = Self.defaultIWAESamples
     @Option(help: "Draw a classifier's confusion matrix into this PNG.")
@@ -44,8 +39,8 @@ struct Eval: ParsableCommand {
         }
         if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
         guard (0...100_000).contains(iwaeSamples) else { throw ValidationError("--iwae-samples must be between 0 and 100000, got \(iwaeSamples)") }
-        guard (0...100_000).contains(samples) else { throw ValidationError("--samples must be between 0 and 100000, got \(samples)") }
-        if (1..<10).contains(samples) { throw ValidationError("--samples must be 0 or at least 10 (the classifier score splits them ten ways), got \(samples)") }
+        guard (0...100_000).contains(scoring.samples) else { throw ValidationError("--samples must be between 0 and 100000, got \(scoring.samples)") }
+        if (1..<10).contains(scoring.samples) { throw ValidationError("--samples must be 0 or at least 10 (the classifier score splits them ten ways), got \(scoring.samples)") }
     }
 
     func run() throws {
@@ -62,7 +57,7 @@ struct Eval: ParsableCommand {
         if plot != nil, classifierModel == nil {
             throw ValidationError("--plot draws a classifier's confusion matrix; \(checkpoint ?? "") holds a \(run.modelType.name) model")
         }
-        if classifier != nil, generative == nil {
+        if scoring.classifier != nil, generative == nil {
             throw ValidationError("--classifier scores a generative model's samples; \(checkpoint ?? "") holds a \(run.modelType.name) model")
         }
         let images = try data.load(for: run)
@@ -77,9 +72,9 @@ struct Eval: ParsableCommand {
                                     title: "\(run.modelType.name) on the \(run.settings.dataset) test set: accuracy \(Output.format(confusion.accuracy))").write(to: plot)
         }
         var quality: QualityReport?
-        if let generative, samples > 0, let reference = try Self.referenceClassifier(for: run, given: classifier) {
+        if let generative, scoring.samples > 0, let reference = try Self.referenceClassifier(for: run, given: scoring.classifier) {
             try reference.requireShape(run.imageShape, of: "\(checkpoint ?? "")'s images")
-            quality = try QualityReport(of: generative, pixelRange: run.modelType.pixelRange, count: samples, seed: seed,
+            quality = try QualityReport(of: generative, pixelRange: run.modelType.pixelRange, count: scoring.samples, seed: scoring.seed,
                                         test: test, train: images.train, classifier: reference)
         }
 
@@ -88,7 +83,7 @@ struct Eval: ParsableCommand {
                                          "images": test.count, "metrics": metrics]
             if metrics["iwae_nll"] != nil { report["iwae_samples"] = iwaeSamples }
             if let confusion { report["confusion_matrix"] = ["classes": confusion.classNames, "counts": confusion.counts] }
-            if let quality { report["quality"] = Self.json(quality, seed: seed) }
+            if let quality { report["quality"] = Self.json(quality, seed: scoring.seed) }
             Output.json(report)
             return
         }
@@ -97,7 +92,7 @@ struct Eval: ParsableCommand {
         if metrics["iwae_nll"] != nil {
             print("iwae_nll: −log p(x) in nats per image, bounded with \(plural(iwaeSamples, "importance sample")) per image (the loss is the −ELBO)")
         }
-        if let quality { Self.printQuality(quality, seed: seed) }
+        if let quality { Self.printQuality(quality, seed: scoring.seed) }
         if let confusion { Self.printTable(confusion) }
         if let plot { print("wrote \(plot)") }
     }
@@ -106,16 +101,16 @@ struct Eval: ParsableCommand {
     /// checkpoint's samples.
     func score(_ source: String) throws {
         let dataset = try DataOptions.dataset(named: dataset).rawValue
-        let reference = try classifier.map { try ReferenceClassifier(path: $0) } ?? ReferenceClassifier.published(for: dataset)
+        let reference = try scoring.classifier.map { try ReferenceClassifier(path: $0) } ?? ReferenceClassifier.published(for: dataset)
         let generated = try ScoredImages.load(source, shape: reference.imageShape)
         let sets = try data.load(dataset)
         let description = try reference.describe(generated.batches, range: .unit)
-        let quality = try QualityReport(generated: description, test: sets.test, train: sets.train, classifier: reference, seed: seed)
+        let quality = try QualityReport(generated: description, test: sets.test, train: sets.train, classifier: reference, seed: scoring.seed)
         if output.json {
-            Output.json(["images": source, "dataset": dataset, "quality": Self.json(quality, seed: seed)])
+            Output.json(["images": source, "dataset": dataset, "quality": Self.json(quality, seed: scoring.seed)])
         } else {
             print("\(Output.printable(source)): \(plural(generated.count, "image")) of \(reference.imageShape), scored against \(dataset)")
-            Self.printQuality(quality, seed: seed, what: "images")
+            Self.printQuality(quality, seed: scoring.seed, what: "images")
         }
     }
 
@@ -183,3 +178,12 @@ struct Eval: ParsableCommand {
     }
 }
 
+/// How `zoo eval` and `zoo leaderboard` score a generative model's samples.
+struct ScoringOptions: ParsableArguments {
+    @Option(help: "Generated images to score, drawn with --seed (0 skips the quality metrics in eval).")
+    var samples = 10_000
+    @Option(help: "Random seed for the generated images and the metrics' subsets.")
+    var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("The classifier checkpoint whose features score the images (default: the dataset's in Checkpoints/).", valueName: "file"))
+    var classifier: String?
+}

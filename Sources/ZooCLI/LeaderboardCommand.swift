@@ -12,18 +12,13 @@ struct Leaderboard: ParsableCommand {
 
     @Argument(help: "Zoo checkpoints (.h5).")
     var checkpoints: [String]
-    @Option(help: "Generated images to score per generative model.")
-    var samples = 10_000
-    @Option(help: "Random seed for the generated images and the metrics' subsets.")
-    var seed: UInt64 = 0
-    @Option(help: ArgumentHelp("The classifier checkpoint whose features score the samples (default: each dataset's in Checkpoints/).", valueName: "file"))
-    var classifier: String?
+    @OptionGroup var scoring: ScoringOptions
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var data: DataOptions
 
     func validate() throws {
         guard !checkpoints.isEmpty else { throw ValidationError("give at least one checkpoint") }
-        guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be between 10 and 100000, got \(samples)") }
+        guard (10...100_000).contains(scoring.samples) else { throw ValidationError("--samples must be between 10 and 100000, got \(scoring.samples)") }
     }
 
     func run() throws {
@@ -38,9 +33,9 @@ struct Leaderboard: ParsableCommand {
             let training = run.history.reduce(0) { $0 + $1.seconds } + run.partialSeconds
             var row = [(path as NSString).lastPathComponent, run.modelType.name, Output.printable(run.settings.dataset),
                        Self.thousands(parameters), String(run.epoch), Output.duration(training), Output.numbers(metrics)]
-            if let model = run.model as? any GenerativeModel, let classifier = try Eval.referenceClassifier(for: run, given: self.classifier) {
+            if let model = run.model as? any GenerativeModel, let classifier = try Eval.referenceClassifier(for: run, given: scoring.classifier) {
                 try classifier.requireShape(run.imageShape, of: "\(path)'s images")
-                let quality = try QualityReport(of: model, pixelRange: run.modelType.pixelRange, count: samples, seed: seed,
+                let quality = try QualityReport(of: model, pixelRange: run.modelType.pixelRange, count: scoring.samples, seed: scoring.seed,
                                                 test: images.test, train: images.train, classifier: classifier)
                 row += Self.scores(quality.samples)
                 let name = "\((classifier.path as NSString).lastPathComponent) (md5 \(classifier.md5.prefix(8)))"
@@ -58,7 +53,7 @@ struct Leaderboard: ParsableCommand {
         }
         print("")
         for dataset in floors.keys.sorted() {
-            print("FID, KID, precision and recall on \(dataset): \(plural(samples, "image")) (seed \(seed)) against the test set, in the features of \(floors[dataset]!.classifier).")
+            print("FID, KID, precision and recall on \(dataset): \(plural(scoring.samples, "image")) (seed \(scoring.seed)) against the test set, in the features of \(floors[dataset]!.classifier).")
         }
     }
 

@@ -8,28 +8,23 @@ enum OutputPath {
     /// A PNG an image verb writes (`--out`, `--plot`): named .png, and where a file exists
     /// already, a PNG.
     static func checkImage(_ path: String, flag: String) throws {
-        guard path.lowercased().hasSuffix(".png") else { throw ValidationError("\(flag) must name a .png file, got '\(path)'") }
-        switch FileKind.of(path) {
-        case nil: break
-        case .regular?:
-            guard startsWith(path, PNG.signature) else {
-                throw ValidationError("\(flag) \(path) exists and is not a PNG; not replacing it")
-            }
-        case .directory?: throw ValidationError("\(flag) \(path) is a folder")
-        default: throw ValidationError("\(flag) \(path) is not a regular file")
-        }
-        try usageErrors { try requireWritableFolder(for: path) }
+        try checkFile(path, flag: flag, suffix: ".png", kind: "a PNG", signature: PNG.signature)
     }
 
     /// A NumPy file a verb writes (`--out x.npy`): named .npy, and where a file exists already,
     /// a NumPy file.
     static func checkNumPy(_ path: String, flag: String) throws {
-        guard path.lowercased().hasSuffix(".npy") else { throw ValidationError("\(flag) must name a .npy file, got '\(path)'") }
+        try checkFile(path, flag: flag, suffix: ".npy", kind: "a NumPy file", signature: NumPyArray.magic)
+    }
+
+    /// A file named `*suffix` that may replace only a file starting with `signature`.
+    private static func checkFile(_ path: String, flag: String, suffix: String, kind: String, signature: [UInt8]) throws {
+        guard path.lowercased().hasSuffix(suffix) else { throw ValidationError("\(flag) must name a \(suffix) file, got '\(path)'") }
         switch FileKind.of(path) {
         case nil: break
         case .regular?:
-            guard startsWith(path, NumPyArray.magic) else {
-                throw ValidationError("\(flag) \(path) exists and is not a NumPy file; not replacing it")
+            guard startsWith(path, signature) else {
+                throw ValidationError("\(flag) \(path) exists and is not \(kind); not replacing it")
             }
         case .directory?: throw ValidationError("\(flag) \(path) is a folder")
         default: throw ValidationError("\(flag) \(path) is not a regular file")
