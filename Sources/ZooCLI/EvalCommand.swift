@@ -17,8 +17,8 @@ struct Eval: ParsableCommand {
     var checkpoint: String?
     @Option(help: ArgumentHelp("Score these images instead of a checkpoint's samples: a NumPy file (float32 in [0, 1] or uint8, [n, channels, height, width]) or a folder of PNG/JPEG images.", valueName: "file.npy|folder"))
     var images: String?
-    @Option(help: "With --images: the dataset whose test set and classifier they are measured against.")
-    var dataset = "mnist"
+    @Option(help: "With --images: the dataset whose test set and classifier they are measured against (default: mnist).")
+    var dataset: String?
     @OptionGroup var scoring: ScoringOptions
     @Option(help: ArgumentHelp("Importance samples per test image for the log-likelihood bound of models that have one (the VAE's IWAE); 0 skips it.", valueName: "K"))
     var iwaeSamples = Self.defaultIWAESamples
@@ -37,6 +37,7 @@ struct Eval: ParsableCommand {
         guard (checkpoint == nil) != (images == nil) else {
             throw ValidationError(checkpoint == nil ? "give a checkpoint, or --images FILE|FOLDER to score" : "give a checkpoint or --images, not both")
         }
+        if dataset != nil, images == nil { throw ValidationError("--dataset goes with --images; a checkpoint knows its dataset") }
         if let plot { try OutputPath.checkImage(plot, flag: "--plot") }
         guard (0...100_000).contains(iwaeSamples) else { throw ValidationError("--iwae-samples must be between 0 and 100000, got \(iwaeSamples)") }
         guard (0...100_000).contains(scoring.samples) else { throw ValidationError("--samples must be between 0 and 100000, got \(scoring.samples)") }
@@ -100,7 +101,8 @@ struct Eval: ParsableCommand {
     /// Scores images from anywhere (another library's samples) with exactly the metrics of a
     /// checkpoint's samples.
     func score(_ source: String) throws {
-        let dataset = try DataOptions.dataset(named: dataset).rawValue
+        let named = self.dataset ?? DatasetName.mnist.rawValue
+        let dataset = try usageErrors { try DataOptions.dataset(named: named) }.rawValue
         let reference = try scoring.classifier.map { try ReferenceClassifier(path: $0) } ?? ReferenceClassifier.published(for: dataset)
         let generated = try ScoredImages.load(source, shape: reference.imageShape)
         let sets = try data.load(dataset)

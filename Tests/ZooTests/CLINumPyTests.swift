@@ -68,5 +68,7 @@ final class CLINumPyTests: XCTestCase {
         try zooFails(["eval", "--images", "bright.npy", "--classifier", classifier], in: folder, mentioning: ["images must be in [0, 1]"])
         try zooOK(["sample", gan, "-n", "5", "--out", "few.npy"], in: folder)
         try zooFails(["eval", "--images", "few.npy", "--classifier", classifier], in: folder, mentioning: ["the metrics need at least 10"])
+        try zooFails(["eval", gan, "--dataset", "fashion-mnist"], in: folder, mentioning: ["--dataset goes with --images"], usage: true)
+        try zooFails(["eval", "--images", "s.npy", "--dataset", "cifar"], in: folder, mentioning: ["unknown dataset 'cifar'"], usage: true)
     }
 }
