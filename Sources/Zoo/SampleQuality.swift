@@ -41,9 +41,14 @@ extension ReferenceClassifier {
                                 probabilities: probabilities, classes: classifier.classCount)
     }
 
-    /// Describes every image of `images` (a test or training set).
-    public func describe(_ images: ImageSet) throws -> ImageDescription {
-        try describe(images.batches(size: TrainingRun.evaluationBatchSize, range: pixelRange), range: pixelRange)
+    /// Describes every image of `images` (a test or training set), from the cache in
+    /// `cacheDirectory` when this classifier has described these pixels before.
+    public func describe(_ images: ImageSet, cacheDirectory: String = ImageFolderCache.defaultDirectory) throws -> ImageDescription {
+        let key = DescriptionCache.key(classifierMD5: md5, images: images, range: pixelRange)
+        if let cached = DescriptionCache.read(key, in: cacheDirectory, classes: classifier.classCount) { return cached }
+        let description = try describe(images.batches(size: TrainingRun.evaluationBatchSize, range: pixelRange), range: pixelRange)
+        DescriptionCache.write(description, key: key, in: cacheDirectory)
+        return description
     }
 
     static func convert(_ images: Tensor, from source: PixelRange, to target: PixelRange) -> Tensor {
