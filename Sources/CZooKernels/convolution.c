@@ -119,23 +119,28 @@ static void build(const struct zoo_primitive_key *key, dnnl_engine_t engine, str
     dnnl_primitive_attr_destroy(attr);
 }
 
-static int run(const struct zoo_conv2d *g, int direction, void *const *pointers) {
+static int run(const struct zoo_conv2d *g, int direction, void *const *pointers,
+               const struct zoo_buffer_version *const *versions) {
     struct zoo_primitive_key key = key_for(g, direction);
     const struct zoo_primitive *p = zoo_primitive_lookup(&key, build);
-    return p ? (int)zoo_primitive_execute(p, pointers) : (int)dnnl_out_of_memory;
+    return p ? (int)zoo_primitive_execute_versioned(p, pointers, versions) : (int)dnnl_out_of_memory;
 }
 
-int zoo_conv2d_forward(const struct zoo_conv2d *g, const float *x, const float *w, const float *bias, float *y) {
+int zoo_conv2d_forward(const struct zoo_conv2d *g, const float *x, const float *w, const struct zoo_buffer_version *w_version,
+                       const float *bias, float *y) {
     void *pointers[] = {(void *)x, (void *)w, y, (void *)bias};
-    return run(g, bias ? FORWARD_BIAS : FORWARD, pointers);
+    const struct zoo_buffer_version *versions[] = {NULL, w_version, NULL, NULL};
+    return run(g, bias ? FORWARD_BIAS : FORWARD, pointers, versions);
 }
 
-int zoo_conv2d_backward_data(const struct zoo_conv2d *g, const float *w, const float *dy, float *dx) {
+int zoo_conv2d_backward_data(const struct zoo_conv2d *g, const float *w, const struct zoo_buffer_version *w_version,
+                             const float *dy, float *dx) {
     void *pointers[] = {(void *)w, (void *)dy, dx};
-    return run(g, BACKWARD_DATA, pointers);
+    const struct zoo_buffer_version *versions[] = {w_version, NULL, NULL};
+    return run(g, BACKWARD_DATA, pointers, versions);
 }
 
 int zoo_conv2d_backward_weights(const struct zoo_conv2d *g, const float *x, const float *dy, float *dw, float *dbias) {
     void *pointers[] = {(void *)x, (void *)dy, dw, (void *)dbias};
-    return run(g, dbias ? BACKWARD_WEIGHTS_BIAS : BACKWARD_WEIGHTS, pointers);
+    return run(g, dbias ? BACKWARD_WEIGHTS_BIAS : BACKWARD_WEIGHTS, pointers, NULL);
 }

@@ -137,7 +137,68 @@ static dnnl_status_t run_reorder(dnnl_primitive_t reorder, dnnl_memory_t from, d
     return dnnl_primitive_execute(reorder, stream, 2, args);
 }
 
+// Blocked copies of versioned inputs (weights), kept across calls: per thread, so no lock, and
+// at most KEPT_COPIES of them, the least recently used replaced first. A copy is found by the
+// buffer's id and the reorder that made it (a weight has one blocked layout per primitive that
+// reads it: forward and backward-data may differ) and is current while the version matches.
+#define KEPT_COPIES 64
+
+struct kept_copy {
+    unsigned long long id, version;
+    dnnl_primitive_t reorder;  // NULL: an empty slot
+    void *data;
+    size_t size;
+    unsigned long last_use;
+};
+
+static _Thread_local struct kept_copy kept[KEPT_COPIES];
+static _Thread_local unsigned long kept_clock;
+static _Thread_local unsigned long kept_reorders;
+
+unsigned long zoo_kept_copy_reorders(void) { return kept_reorders; }
+
+// The kept copy for `version` through `reorder`, made current (reordered from `user`) unless it
+// already is; NULL when no memory could be had (the caller then stages as usual).
+static void *kept_copy_of(const struct zoo_buffer_version *version, dnnl_primitive_t reorder,
+                          const dnnl_memory_desc_t *md, dnnl_memory_t user, dnnl_status_t *status) {
+    struct kept_copy *slot = NULL;
+    for (int i = 0; i < KEPT_COPIES && !slot; i++)
+        if (kept[i].reorder == reorder && kept[i].id == version->id) slot = &kept[i];
+    const size_t size = dnnl_memory_desc_get_size(md);
+    bool current = slot && slot->version == version->version;
+    if (!slot) {
+        slot = &kept[0];
+        for (int i = 1; i < KEPT_COPIES; i++)
+            if (!kept[i].reorder || (slot->reorder && kept[i].last_use < slot->last_use)) slot = &kept[i];
+        if (slot->size < size) {
+            free(slot->data);
+            slot->data = aligned_alloc(64, aligned(size));
+            slot->size = slot->data ? size : 0;
+        }
+        slot->reorder = slot->data ? reorder : NULL;
+        slot->id = version->id;
+        if (!slot->data) return NULL;
+    }
+    slot->last_use = ++kept_clock;
+    if (!current) {
+        dnnl_memory_t copy = NULL;
+        *status = dnnl_memory_create(&copy, md, engine, slot->data);
+        if (*status == dnnl_success) *status = run_reorder(reorder, user, copy);
+        if (copy) dnnl_memory_destroy(copy);
+        kept_reorders++;
+        // A failed reorder leaves the copy stale: forget it.
+        slot->version = version->version;
+        if (*status != dnnl_success) slot->reorder = NULL;
+    }
+    return slot->data;
+}
+
 dnnl_status_t zoo_primitive_execute(const struct zoo_primitive *p, void *const *pointers) {
+    return zoo_primitive_execute_versioned(p, pointers, NULL);
+}
+
+dnnl_status_t zoo_primitive_execute_versioned(const struct zoo_primitive *p, void *const *pointers,
+                                              const struct zoo_buffer_version *const *versions) {
     if (!p->primitive) return p->status;
     if (!stream) {
         dnnl_status_t status = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
@@ -156,13 +217,19 @@ dnnl_status_t zoo_primitive_execute(const struct zoo_primitive *p, void *const *
     for (int i = 0; i < p->arg_count && status == dnnl_success; i++) {
         args[i].arg = p->args[i];
         args[i].memory = NULL;
-        void *own = p->reorders[i] ? (char *)scratch + p->staged_offset[i] : pointers[i];
+        const bool staged = p->reorders[i] != NULL;
+        if (staged) status = dnnl_memory_create(&user[i], &p->user_mds[i], engine, pointers[i]);
+        if (status != dnnl_success) break;
+        // A versioned input's blocked copy is kept (and reordered only when stale).
+        void *kept_data = NULL;
+        if (staged && !p->staged_output[i] && versions && versions[i])
+            kept_data = kept_copy_of(versions[i], p->reorders[i], &p->mds[i], user[i], &status);
+        if (status != dnnl_success) break;
+        void *own = kept_data ? kept_data : staged ? (char *)scratch + p->staged_offset[i] : pointers[i];
         status = dnnl_memory_create(&args[i].memory, &p->mds[i], engine, own);
         if (status == dnnl_success) count++;
-        if (status == dnnl_success && p->reorders[i]) {
-            status = dnnl_memory_create(&user[i], &p->user_mds[i], engine, pointers[i]);
-            if (status == dnnl_success && !p->staged_output[i]) status = run_reorder(p->reorders[i], user[i], args[i].memory);
-        }
+        if (status == dnnl_success && staged && !kept_data && !p->staged_output[i])
+            status = run_reorder(p->reorders[i], user[i], args[i].memory);
     }
     if (status == dnnl_success) {
         args[count].arg = DNNL_ARG_SCRATCHPAD;

@@ -5,6 +5,7 @@
 #pragma once
 #include <dnnl.h>
 #include <stdbool.h>
+#include "zoo_primitives.h"
 
 #define ZOO_PRIMITIVE_MAX_ARGS 10
 #define ZOO_PRIMITIVE_KEY_VALUES 24
@@ -67,6 +68,14 @@ dnnl_primitive_attr_t zoo_primitive_attr(void);
 // Runs `p` on buffers given in the order of p->args (NULL for an argument the op was built
 // without is not allowed: build a key per variant instead). Returns the oneDNN status.
 dnnl_status_t zoo_primitive_execute(const struct zoo_primitive *p, void *const *pointers);
+
+// As zoo_primitive_execute, where `versions[i]` (or the whole array) may be NULL. A staged input
+// that comes with its buffer's version is reordered only when that version was not reordered
+// before: the blocked copy is kept (per thread, for the last few dozen buffers) and reused.
+// This is how a weight is reordered once per optimizer step rather than on every forward and
+// backward-data call.
+dnnl_status_t zoo_primitive_execute_versioned(const struct zoo_primitive *p, void *const *pointers,
+                                              const struct zoo_buffer_version *const *versions);
 
 // A plain (row-major) f32 memory descriptor of the given dimensions.
 dnnl_status_t zoo_plain_md(dnnl_memory_desc_t *md, int ndims, const long *dims);

@@ -30,9 +30,23 @@ public struct QualityReport: Sendable {
     public init(generated: ImageDescription, test: ImageSet, train: ImageSet, classifier: ReferenceClassifier, seed: UInt64) throws {
         let reference = try classifier.describe(test)
         samples = try SampleQuality(generated, against: reference, seed: seed)
-        floor = try SampleQuality(classifier.describe(train.prefix(generated.count)), against: reference, seed: seed)
+        floor = try Self.floor(classifier.describe(train.prefix(generated.count)), against: reference, seed: seed)
         classifierPath = classifier.path
         classifierMD5 = classifier.md5
         referenceImages = test.count
+    }
+
+    /// The floor's scores: real images against real images, so the same classifier, image sets
+    /// and seed always give the same numbers, and they are cached with the descriptions.
+    static func floor(_ real: ImageDescription, against reference: ImageDescription, seed: UInt64,
+                      cacheDirectory: String = ImageFolderCache.defaultDirectory) throws -> SampleQuality {
+        guard let realKey = real.cacheKey, let referenceKey = reference.cacheKey else {
+            return try SampleQuality(real, against: reference, seed: seed)
+        }
+        let key = ScoreCache.key(realKey, referenceKey, seed: seed)
+        if let cached = ScoreCache.read(key, in: cacheDirectory) { return cached }
+        let quality = try SampleQuality(real, against: reference, seed: seed)
+        ScoreCache.write(quality, key: key, in: cacheDirectory)
+        return quality
     }
 }

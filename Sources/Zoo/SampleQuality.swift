@@ -9,6 +9,9 @@ public struct ImageDescription: Sendable {
     /// Softmax of the logits, [count, classes] row-major.
     public let probabilities: [Float]
     public let classes: Int
+    /// For a real image set described through the cache: its key there (scores between two
+    /// such sets can be cached too). Nil for generated images.
+    public var cacheKey: String?
     public var count: Int { features.rows }
 
     /// The most likely class of each image.
@@ -45,9 +48,13 @@ extension ReferenceClassifier {
     /// `cacheDirectory` when this classifier has described these pixels before.
     public func describe(_ images: ImageSet, cacheDirectory: String = ImageFolderCache.defaultDirectory) throws -> ImageDescription {
         let key = DescriptionCache.key(classifierMD5: md5, images: images, range: pixelRange)
-        if let cached = DescriptionCache.read(key, in: cacheDirectory, classes: classifier.classCount) { return cached }
-        let description = try describe(images.batches(size: TrainingRun.evaluationBatchSize, range: pixelRange), range: pixelRange)
+        if var cached = DescriptionCache.read(key, in: cacheDirectory, classes: classifier.classCount) {
+            cached.cacheKey = key
+            return cached
+        }
+        var description = try describe(images.batches(size: TrainingRun.evaluationBatchSize, range: pixelRange), range: pixelRange)
         DescriptionCache.write(description, key: key, in: cacheDirectory)
+        description.cacheKey = key
         return description
     }
 
@@ -77,7 +84,7 @@ extension ReferenceClassifier {
 /// How close a set of generated images is to the real ones, in the reference classifier's
 /// feature space: Fréchet distance (FID's formula), kernel distance (KID), precision and
 /// recall (k = 3), and the classifier score (the Inception score's formula).
-public struct SampleQuality: Sendable, Equatable {
+public struct SampleQuality: Sendable, Equatable, Codable {
     public var fid: Double
     public var kid: Double, kidStd: Double
     public var precision: Double, recall: Double

@@ -1,3 +1,5 @@
+import CZooKernels
+
 /// A dense float32 array in row-major order with value semantics: copies share storage until
 /// one of them is written (copy-on-write).
 public struct Tensor: @unchecked Sendable {
@@ -58,6 +60,7 @@ public struct Tensor: @unchecked Sendable {
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.version &+= 1
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
     }
 
@@ -65,6 +68,9 @@ public struct Tensor: @unchecked Sendable {
     /// `withExtendedLifetime` of the tensor. Only a tensor the caller has just made (and so
     /// holds alone) may be written through it: writing a shared one would change its copies.
     var address: UnsafeMutablePointer<Float> { storage.pointer }
+
+    /// Names these contents for oneDNN calls that keep blocked copies of weights.
+    var bufferVersion: zoo_buffer_version { storage.bufferVersion }
 
     /// Element `i` in row-major order.
     public subscript(flat i: Int) -> Float {

@@ -1,3 +1,4 @@
+import CZooKernels
 import Synchronization
 
 /// The float32 buffer behind a `Tensor`: 64-byte aligned so vector loads never split a cache line.
@@ -8,12 +9,23 @@ import Synchronization
 final class TensorStorage: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>
     @usableFromInline let count: Int
+    /// Unique to this buffer for the life of the process (its address may be reused, this is
+    /// not), and bumped on every write through `Tensor.withUnsafeMutableBufferPointer`: together
+    /// they name the contents, so a convolution keeps a weight's blocked copy while they match.
+    let identity: UInt64
+    @usableFromInline var version: UInt64 = 0
+
+    private static let identities = Atomic<UInt64>(0)
 
     /// A buffer whose contents are unspecified (callers overwrite every element).
     @usableFromInline init(uninitializedCount count: Int) {
         self.count = count
         self.pointer = BufferPool.shared.take(count)
+        self.identity = Self.identities.add(1, ordering: .relaxed).newValue
     }
+
+    /// What oneDNN calls are told about this buffer's contents (see `identity`).
+    var bufferVersion: zoo_buffer_version { zoo_buffer_version(id: identity, version: version) }
 
     @usableFromInline convenience init(repeating value: Float, count: Int) {
         self.init(uninitializedCount: count)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import ZooTensor
+import CZooKernels
 
 final class ConvolutionTests: XCTestCase {
     /// Odd sizes, rectangular images and kernels, strides that do not divide the image,
@@ -88,6 +89,28 @@ final class ConvolutionTests: XCTestCase {
         }
         let first = run()
         for _ in 0..<2 { XCTAssertTrue(zip(first, run()).allSatisfy { $0.isIdentical(to: $1) }) }
+    }
+
+    /// A weight is reordered into oneDNN's blocked layout once per version: repeated calls reuse
+    /// the copy, and writing the weight (as an optimizer step does) makes the next call see the
+    /// new values.
+    func testWeightsAreReorderedOncePerVersion() {
+        let x = uniformTensor([4, 8, 12, 12], -1, 1, seed: 41)
+        var w = uniformTensor([16, 8, 3, 3], -1, 1, seed: 42)
+        let window = Window(kernel: 3, padding: 1)
+        func forward() -> Tensor { conv2d(Variable(x), weight: Variable(w), window: window).value }
+        let before = zoo_kept_copy_reorders()
+        let first = forward()
+        let reordersPerCall = zoo_kept_copy_reorders() - before
+        XCTAssertEqual(reordersPerCall, 1, "the forward convolution works on a blocked copy of its weight")
+        for _ in 0..<3 { XCTAssertTrue(forward().isIdentical(to: first)) }
+        XCTAssertEqual(zoo_kept_copy_reorders() - before, reordersPerCall, "unchanged weights are not reordered again")
+
+        w.withUnsafeMutableBufferPointer { $0[0] += 1 }  // in place, as the optimizers write
+        let changed = forward()
+        XCTAssertLessThan(maxDifference(changed, Naive.conv2d(x, w, nil, stride: 1, padding: 1, dilation: 1)), 1e-4)
+        XCTAssertFalse(changed.isIdentical(to: first))
+        XCTAssertEqual(zoo_kept_copy_reorders() - before, 2 * reordersPerCall)
     }
 
     func testConcatenateChannels() {

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Zoo
+@testable import Zoo
 import ZooModels
 
 /// Real image sets described by a classifier are cached by the classifier's checksum and the
@@ -32,5 +32,35 @@ final class DescriptionCacheTests: XCTestCase {
         let other = try classifier.describe(images.prefix(100), cacheDirectory: cache)
         XCTAssertEqual(other.count, 100)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cache).count, 2)
+    }
+
+    /// The floor (real images against real images) is cached too: the same numbers as computed,
+    /// another seed is another entry, and a damaged entry is computed again.
+    func testFloorScoresAreCached() throws {
+        let folder = try ZooTestSupport.temporaryDirectory(self, "zoo-score-cache")
+        let file = folder.appendingPathComponent("c.h5").path
+        try CheckpointWriter.save(try CheckpointFixtures.trained("classifier", epochs: 1), to: file)
+        let classifier = try ReferenceClassifier(path: file)
+        let sets = try CheckpointFixtures.data()
+        let cache = folder.appendingPathComponent("cache").path
+        let real = try classifier.describe(sets.train.prefix(300), cacheDirectory: cache)
+        let reference = try classifier.describe(sets.test.prefix(400), cacheDirectory: cache)
+        func scores() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: cache))?.filter { $0.hasPrefix("score-") } ?? [] }
+
+        let computed = try SampleQuality(real, against: reference, seed: 3)
+        XCTAssertEqual(try QualityReport.floor(real, against: reference, seed: 3, cacheDirectory: cache), computed)
+        XCTAssertEqual(scores().count, 1)
+        XCTAssertEqual(try QualityReport.floor(real, against: reference, seed: 3, cacheDirectory: cache), computed)
+        XCTAssertNotEqual(try QualityReport.floor(real, against: reference, seed: 4, cacheDirectory: cache), computed)
+        XCTAssertEqual(scores().count, 2)
+
+        for name in scores() { try Data("{\"key\": 1".utf8).write(to: URL(fileURLWithPath: "\(cache)/\(name)")) }
+        XCTAssertEqual(try QualityReport.floor(real, against: reference, seed: 3, cacheDirectory: cache), computed)
+
+        // Generated images have no key: nothing is cached for them.
+        var generated = real
+        generated.cacheKey = nil
+        XCTAssertEqual(try QualityReport.floor(generated, against: reference, seed: 5, cacheDirectory: cache), try SampleQuality(real, against: reference, seed: 5))
+        XCTAssertEqual(scores().count, 2)
     }
 }

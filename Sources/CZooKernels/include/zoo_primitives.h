@@ -21,11 +21,23 @@ struct zoo_conv2d {
     long dilation_h, dilation_w;  // 1: an ordinary convolution
 };
 
-// y = conv(x, w) + bias (bias may be NULL).
-int zoo_conv2d_forward(const struct zoo_conv2d *g, const float *x, const float *w, const float *bias, float *y);
+// Names what a buffer holds: `id` is unique to the buffer for its life (addresses are reused,
+// ids are not) and `version` changes whenever it is written. Given for a weight, it lets a call
+// reuse the weight's blocked copy from an earlier call on the same version (see
+// primitive_cache.h): a weight is then reordered once per optimizer step, not once per call.
+struct zoo_buffer_version {
+    unsigned long long id, version;
+};
+// How many kept weight copies the calling thread has reordered (for tests).
+unsigned long zoo_kept_copy_reorders(void);
+
+// y = conv(x, w) + bias (bias may be NULL; w_version may be NULL: reorder w afresh).
+int zoo_conv2d_forward(const struct zoo_conv2d *g, const float *x, const float *w, const struct zoo_buffer_version *w_version,
+                       const float *bias, float *y);
 // dx = the gradient of the input given dy. This is also the forward pass of a transposed
 // convolution, whose weights [in, out, kh, kw] are this convolution's [out_channels, in_channels, kh, kw].
-int zoo_conv2d_backward_data(const struct zoo_conv2d *g, const float *w, const float *dy, float *dx);
+int zoo_conv2d_backward_data(const struct zoo_conv2d *g, const float *w, const struct zoo_buffer_version *w_version,
+                             const float *dy, float *dx);
 // dw (and dbias, the sum of dy over batch and pixels, unless NULL) given the input and dy.
 int zoo_conv2d_backward_weights(const struct zoo_conv2d *g, const float *x, const float *dy, float *dw, float *dbias);
 

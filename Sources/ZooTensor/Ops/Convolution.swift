@@ -66,8 +66,9 @@ public enum Convolution {
         record(.forward, g, bias: bias != nil)
         var geometry = g
         let y = Tensor.uninitialized([g.batch, g.out_channels, g.out_h, g.out_w])
+        var version = w.bufferVersion
         withExtendedLifetime((x, w, bias)) {
-            checkDNNL(zoo_conv2d_forward(&geometry, x.address, w.address, bias?.address, y.address), "convolution")
+            checkDNNL(zoo_conv2d_forward(&geometry, x.address, w.address, &version, bias?.address, y.address), "convolution")
         }
         return y
     }
@@ -76,8 +77,9 @@ public enum Convolution {
         record(.backwardData, g, bias: false)
         var geometry = g
         let dx = Tensor.uninitialized([g.batch, g.in_channels, g.in_h, g.in_w])
+        var version = w.bufferVersion
         withExtendedLifetime((w, dy)) {
-            checkDNNL(zoo_conv2d_backward_data(&geometry, w.address, dy.address, dx.address), "convolution backward-data")
+            checkDNNL(zoo_conv2d_backward_data(&geometry, w.address, &version, dy.address, dx.address), "convolution backward-data")
         }
         return dx
     }
