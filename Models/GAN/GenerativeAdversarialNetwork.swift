@@ -94,19 +94,8 @@ public final class GenerativeAdversarialNetwork: GenerativeModel {
 
     public func encode(_ images: Tensor) -> Tensor { encodeDetails(images)["z"]! }
 
-    /// Inverts G: minimises ‖G(z) - x‖² over z with Adam, from z = 0, the weights fixed.
+    /// Inverts G (see `GeneratorInversion`).
     public func encodeDetails(_ images: Tensor) -> [String: Tensor] {
-        let n = images.shape[0]
-        let z = Variable(parameter: .zeros([n, latentSize]))
-        let adam = Adam(parameters: [("z", z)], learningRate: 0.05)
-        for _ in 0..<hyperparameters.inversionSteps {
-            // Summed over images so each image's z moves as if inverted alone.
-            let loss = mseLoss(generate(z), images, reduction: .sum)
-            adam.step(gradients(of: loss, withRespectTo: [z]))
-        }
-        let reconstruction = decode(z.value)
-        let squared = ((reconstruction - images) * (reconstruction - images)).reshaped([n, imageShape.elementCount])
-        let error = squared.sum(axis: 1).affine(scale: 1 / Float(imageShape.elementCount))
-        return ["z": z.value, "reconstruction_mse": error]
+        GeneratorInversion(steps: hyperparameters.inversionSteps).invert(images, latentSize: latentSize, generate: generate)
     }
 }

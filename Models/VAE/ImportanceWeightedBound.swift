@@ -11,8 +11,8 @@ extension VariationalAutoEncoder: LikelihoodModel {
     public func logLikelihoodBound(_ images: Tensor, samples: Int, generator: inout RandomGenerator) -> [Double] {
         precondition(samples >= 1, "IWAE needs at least one sample, got \(samples)")
         let n = images.shape[0], d = latentSize, pixels = imageShape.elementCount
-        let (mu, logvar) = posterior(Variable(images))
-        let means = mu.value.scalars, logVariances = logvar.value.scalars, x = images.scalars
+        let q = posterior(Variable(images))
+        let means = q.mu.value.scalars, logVariances = q.logvar.value.scalars, x = images.scalars
         // The draws of several images are decoded together, about 4,096 rows at a time: one
         // large matrix product each, not one small one per image.
         let drawsPerPass = min(samples, 4096), imagesPerPass = max(1, 4096 / drawsPerPass)

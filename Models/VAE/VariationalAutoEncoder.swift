@@ -2,11 +2,13 @@ import Zoo
 
 /// A variational autoencoder (Kingma & Welling): the encoder gives a Gaussian q(z|x) = N(μ, σ²),
 /// z = μ + σ·ε is decoded to pixel probabilities, and the loss per image is
-/// BCE(x̂, x) summed over pixels + KL(q(z|x) ‖ N(0, I)).
+/// BCE(x̂, x) summed over pixels + β·KL(q(z|x) ‖ N(0, I)) (β = 1: the ELBO).
 public final class VariationalAutoEncoder: GenerativeModel {
     public struct Hyperparameters: Codable, Sendable, Equatable {
         public var latent = 20
         public var hidden = [400]
+        /// Weight of the KL term (β-VAE, Higgins et al. 2017); 1 is the plain VAE.
+        public var beta: Float = 1
     }
 
     public static let name = "vae"
@@ -29,6 +31,7 @@ public final class VariationalAutoEncoder: GenerativeModel {
         guard (1...Sequential.maximumParameters).contains(h.latent) else {
             throw ZooError("vae: latent must be between 1 and \(Sequential.maximumParameters), got \(h.latent)")
         }
+        guard h.beta.isFinite, h.beta >= 0 else { throw ZooError("vae: beta must be a finite number >= 0, got \(h.beta)") }
         hyperparameters = h
         self.imageShape = imageShape
         let pixels = imageShape.elementCount
@@ -42,24 +45,19 @@ public final class VariationalAutoEncoder: GenerativeModel {
         [("optimizer", settings.adam(namedParameters))]
     }
 
-    func posterior(_ x: Variable) -> (mu: Variable, logvar: Variable) {
-        let h = encoder(flatten(x))
-        return (slice(h, lastAxis: 0..<latentSize), slice(h, lastAxis: latentSize..<(2 * latentSize)))
-    }
+    func posterior(_ x: Variable) -> GaussianPosterior { GaussianPosterior(encoder(flatten(x)), latent: latentSize) }
 
     /// The loss terms summed over the batch.
     func losses(_ images: Tensor, generator: inout RandomGenerator) -> (bce: Variable, kl: Variable) {
-        let (mu, logvar) = posterior(Variable(images))
-        let epsilon = Variable(generator.normal(mu.shape))
-        let z = mu + epsilon * exp(logvar * 0.5)
-        let reconstruction = reshape(decoder(z), images.shape)
-        return (binaryCrossEntropy(reconstruction, images, reduction: .sum), gaussianKL(mu: mu, logvar: logvar))
+        let q = posterior(Variable(images))
+        let reconstruction = reshape(decoder(q.sample(generator: &generator)), images.shape)
+        return (binaryCrossEntropy(reconstruction, images, reduction: .sum), q.klDivergence)
     }
 
     public func trainStep(_ images: Tensor, labels: [Int], optimizers: [any Optimizer], generator: inout RandomGenerator) -> [String: Float] {
         let n = Float(images.shape[0])
         let (bce, kl) = losses(images, generator: &generator)
-        let loss = (bce + kl) / n
+        let loss = (bce + (hyperparameters.beta == 1 ? kl : kl * hyperparameters.beta)) / n
         optimizers[0].step(gradients(of: loss, withRespectTo: namedParameters.map(\.parameter)))
         return ["loss": loss.value.scalar, "bce": bce.value.scalar / n, "kl": kl.value.scalar / n]
     }
@@ -67,14 +65,14 @@ public final class VariationalAutoEncoder: GenerativeModel {
     public func evaluate(_ images: Tensor, labels: [Int], generator: inout RandomGenerator) -> [String: Double] {
         let (bce, kl) = losses(images, generator: &generator)
         let (b, k) = (Double(bce.value.scalar), Double(kl.value.scalar))
-        return ["loss": b + k, "bce": b, "kl": k]
+        return ["loss": b + Double(hyperparameters.beta) * k, "bce": b, "kl": k]
     }
 
     public func encode(_ images: Tensor) -> Tensor { posterior(Variable(images)).mu.value }
 
     public func encodeDetails(_ images: Tensor) -> [String: Tensor] {
-        let (mu, logvar) = posterior(Variable(images))
-        return ["z": mu.value, "logvar": logvar.value]
+        let q = posterior(Variable(images))
+        return ["z": q.mu.value, "logvar": q.logvar.value]
     }
 
     public func decode(_ latents: Tensor) -> Tensor {

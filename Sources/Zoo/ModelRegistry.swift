@@ -32,8 +32,11 @@ extension TrainableModel {
     public var hyperparametersJSON: String { JSONText.encode(hyperparameters) }
 
     /// A new model from hyper-parameters as JSON (a checkpoint's, or defaults with overrides).
-    public static func make(hyperparametersJSON json: String, imageShape: ImageShape, classCount: Int,
+    /// A key `json` lacks takes its default: a hyper-parameter added after a checkpoint was
+    /// written (the VAE's beta) has, by rule, a default that rebuilds the model as it was.
+    public static func make(hyperparametersJSON stored: String, imageShape: ImageShape, classCount: Int,
                             generator: inout RandomGenerator) throws -> Self {
+        let json = JSONText.filling(stored, from: defaultHyperparametersJSON)
         let hyperparameters: Hyperparameters
         do {
             hyperparameters = try JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))
@@ -99,6 +102,18 @@ public enum JSONText {
             object[key] = template is [Any] && !(value is [Any]) ? [value] : value
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `json` with every key of the object `defaults` that it lacks added with the default's
+    /// value; anything but two JSON objects comes back unchanged (and fails where it is decoded).
+    public static func filling(_ json: String, from defaults: String) -> String {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+              let fallback = (try? JSONSerialization.jsonObject(with: Data(defaults.utf8))) as? [String: Any] else { return json }
+        let missing = fallback.filter { object[$0.key] == nil }
+        guard !missing.isEmpty else { return json }
+        object.merge(missing) { stored, _ in stored }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return json }
         return String(decoding: data, as: UTF8.self)
     }
 

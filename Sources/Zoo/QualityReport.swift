@@ -10,26 +10,30 @@ public struct QualityReport: Sendable {
     public let referenceImages: Int
 
     /// Draws `count` images from `model` with `seed` (in batches, so memory stays bounded) and
-    /// scores them and `count` training images against `test`.
+    /// scores them and `count` training images against `test`. A conditional model draws the
+    /// classes in turn, and its samples' label accuracy is scored too.
     public init(of model: any GenerativeModel, pixelRange: PixelRange, count: Int, seed: UInt64,
                 test: ImageSet, train: ImageSet, classifier: ReferenceClassifier) throws {
         var generator = RandomGenerator(seed: seed)
         var drawn = 0
         let batchSize = TrainingRun.evaluationBatchSize
+        let classes = (model as? any ConditionalGenerativeModel)?.classCount
+        let intendedLabels = classes.map { classes in (0..<count).map { $0 % classes } }
         let batches = AnyIterator<Tensor> {
             guard drawn < count else { return nil }
             let n = min(batchSize, count - drawn)
-            drawn += n
-            return model.sample(n, generator: &generator)
+            defer { drawn += n }
+            return model.sample(n, labels: intendedLabels.map { Array($0[drawn..<(drawn + n)]) }, generator: &generator)
         }
-        try self.init(generated: classifier.describe(IteratorSequence(batches), range: pixelRange),
+        try self.init(generated: classifier.describe(IteratorSequence(batches), range: pixelRange), intendedLabels: intendedLabels,
                       test: test, train: train.prefix(count), classifier: classifier, seed: seed)
     }
 
     /// Scores images described by `classifier` already (from a NumPy file or a folder, say).
-    public init(generated: ImageDescription, test: ImageSet, train: ImageSet, classifier: ReferenceClassifier, seed: UInt64) throws {
+    public init(generated: ImageDescription, intendedLabels: [Int]? = nil, test: ImageSet, train: ImageSet,
+                classifier: ReferenceClassifier, seed: UInt64) throws {
         let reference = try classifier.describe(test)
-        samples = try SampleQuality(generated, against: reference, seed: seed)
+        samples = try SampleQuality(generated, against: reference, intendedLabels: intendedLabels, seed: seed)
         floor = try Self.floor(classifier.describe(train.prefix(generated.count)), against: reference, seed: seed)
         classifierPath = classifier.path
         classifierMD5 = classifier.md5

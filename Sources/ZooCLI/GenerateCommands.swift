@@ -12,8 +12,9 @@ struct Sample: ParsableCommand {
     var out = "samples.png"
     @Option(help: "Random seed for the draw.")
     var seed: UInt64 = 0
-    @Option(help: "Images per grid row.")
+    @Option(help: "Images per grid row (with --label all: per class).")
     var nrow = 8
+    @OptionGroup var labelOption: LabelOption
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -30,11 +31,19 @@ struct Sample: ParsableCommand {
         let run = try file.load()
         let model = try run.model(as: (any GenerativeModel).self, for: .sample)
         var generator = RandomGenerator(seed: seed)
-        let images = model.sample(count, generator: &generator)
+        let choice = try labelOption.choice(for: run, model: model, file: file.checkpoint)
+        // --label all: one row of `nrow` draws per class, the rows named after the classes.
+        let labels: [Int]? = switch choice {
+        case .one(let label): Array(repeating: label, count: count)
+        case .all: run.classNames.indices.flatMap { Array(repeating: $0, count: nrow) }
+        case nil: nil
+        }
+        let images = model.sample(labels?.count ?? count, labels: labels, generator: &generator)
         if OutputPath.isNumPy(out) {
             try Output.writeNumPy(images, range: run.modelType.pixelRange, to: out)
         } else {
-            try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
+            try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow,
+                                 rowNames: choice == .all ? run.classNames : nil, to: out)
         }
     }
 }
@@ -53,6 +62,7 @@ struct Decode: ParsableCommand {
     var range: Float?
     @Option(help: "PNG file to write.")
     var out = "decoded.png"
+    @OptionGroup var labelOption: LabelOption
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -100,8 +110,17 @@ struct Decode: ParsableCommand {
             }
             latents = Tensor(shape: [z.count, size], vectors.flatMap { $0 })
         }
-        let images = model.decode(latents)
-        try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: nrow, to: out)
+        // --label all: the vectors once per class, a row (or a manifold) each, named.
+        let choice = try labelOption.choice(for: run, model: model, file: file.checkpoint)
+        let (codes, labels): (Tensor, [Int]?) = switch choice {
+        case .one(let label): (latents, Array(repeating: label, count: latents.shape[0]))
+        case .all: (Tensor.concatenate(firstAxis: Array(repeating: latents, count: run.classNames.count)),
+                    run.classNames.indices.flatMap { Array(repeating: $0, count: latents.shape[0]) })
+        case nil: (latents, nil)
+        }
+        let images = model.decode(codes, labels: labels)
+        try Output.writeGrid(images, shape: run.imageShape, range: run.modelType.pixelRange, nrow: choice == .all ? latents.shape[0] : nrow,
+                             rowNames: choice == .all && manifold == nil ? run.classNames : nil, to: out)
     }
 }
 
@@ -130,7 +149,8 @@ struct Reconstruct: ParsableCommand {
         let test = try data.load(for: run).test
         try requireTestImages(count, in: test, dataset: run.settings.dataset)
         let images = test.tensor(0..<count, range: run.modelType.pixelRange)
-        let reconstructed = model.reconstruct(images)
+        // A conditional model reconstructs each image given its own label.
+        let reconstructed = model.reconstruct(images, labels: test.labels.prefix(count).map(Int.init))
         let n = images.shape[0], pixels = run.imageShape.elementCount, width = min(8, n)
         let originals = images.scalars, outputs = reconstructed.scalars
         // Rows alternate: originals, their reconstructions, the next originals, ...; a last

@@ -118,3 +118,28 @@ struct CheckpointArgument: ParsableArguments {
 func requireTestImages(_ count: Int, in test: ImageSet, dataset: String) throws {
     guard count <= test.count else { throw ValidationError("-n \(count): the \(dataset) test set has \(test.count) images") }
 }
+
+/// `--label` of the verbs that draw or decode images: which class a conditional model (cvae,
+/// cgan) draws.
+struct LabelOption: ParsableArguments {
+    @Option(help: ArgumentHelp("For a conditional model: the class to draw, by number or name, or 'all' for one grid row per class.",
+                               valueName: "class|all"))
+    var label: String?
+
+    /// What --label asked for: one class, or every class in turn.
+    enum Choice: Equatable { case one(Int), all }
+
+    /// The choice for `run`'s model, nil without --label; a model that is not conditional, or a
+    /// class it does not have, is a one-line error naming the valid ones.
+    func choice(for run: TrainingRun, model: any GenerativeModel, file: String) throws -> Choice? {
+        guard let label else { return nil }
+        guard model.isConditional else {
+            throw ValidationError("--label needs a conditional model (cvae, cgan); \(file) holds a \(run.modelType.name) model")
+        }
+        if label == "all" { return .all }
+        if let index = run.classNames.firstIndex(of: label) { return .one(index) }
+        if let index = Int(label), run.classNames.indices.contains(index) { return .one(index) }
+        let names = run.classNames.enumerated().map { "\($0.offset) (\($0.element))" }.joined(separator: ", ")
+        throw ValidationError("--label '\(label)' is not a class of \(file); its classes are \(names), or 'all'")
+    }
+}

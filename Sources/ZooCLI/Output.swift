@@ -36,9 +36,11 @@ enum Output {
 
     /// Writes images [n, channels, height, width] as a PNG grid like torchvision's `save_image`
     /// (gray or RGB, as the images are).
-    static func writeGrid(_ images: Tensor, shape: ImageShape, range: PixelRange, nrow: Int = 8, to path: String) throws {
-        let grid = ImageGrid.make(images: images.scalars, count: images.shape[0], channels: shape.channels,
+    /// `rowNames`: a name left of each grid row (a conditional model's classes).
+    static func writeGrid(_ images: Tensor, shape: ImageShape, range: PixelRange, nrow: Int = 8, rowNames: [String]? = nil, to path: String) throws {
+        var grid = ImageGrid.make(images: images.scalars, count: images.shape[0], channels: shape.channels,
                                   rows: shape.height, cols: shape.width, range: range.bounds, nrow: nrow)
+        if let rowNames { grid = LabelledGrid.render(grid, rowNames: rowNames, cellHeight: shape.height) }
         try grid.writePNG(to: path)
         print("wrote \(path) (\(plural(images.shape[0], "image")), \(grid.width)x\(grid.height) pixels)")
     }

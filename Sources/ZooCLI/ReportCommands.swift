@@ -36,14 +36,16 @@ struct Encode: ParsableCommand {
         if count != nil { try requireTestImages(wanted, in: test, dataset: run.settings.dataset) }
         let n = min(wanted, test.count)
         let images = test.tensor(0..<n, range: run.modelType.pixelRange)
+        // A conditional model encodes each image given its own label.
+        let labels = test.labels.prefix(n).map(Int.init)
         if let out {
-            let codes = model.encode(images)
+            let codes = model.encodeDetails(images, labels: labels)["z"]!
             try NumPyArray(shape: codes.shape, values: codes.scalars).write(to: out)
             print("wrote \(Output.printable(out)): \(plural(n, "code")) \(codes.shape) float32 of \(run.settings.dataset) test images (\(type(of: model).encodeDescription))")
             return
         }
         if let plot {
-            let z = model.encode(images).scalars, d = model.latentSize
+            let z = model.encodeDetails(images, labels: labels)["z"]!.scalars, d = model.latentSize
             guard d >= 2 else { throw ValidationError("--plot needs a latent space of at least 2 dimensions; \(file.checkpoint) has \(d)") }
             let dataset = DatasetName(rawValue: run.settings.dataset)
             try ScatterPlot(xs: (0..<n).map { Double(z[$0 * d]) }, ys: (0..<n).map { Double(z[$0 * d + 1]) },
@@ -52,7 +54,7 @@ struct Encode: ParsableCommand {
             print("wrote \(plot) (\(n) test images\(d > 2 ? ", first 2 of \(d) dimensions" : ""))")
             return
         }
-        let encoded = model.encodeDetails(images)
+        let encoded = model.encodeDetails(images, labels: labels)
         let shown = encoded.filter { details || $0.key == "z" || $0.key == "reconstruction_mse" }
         func row(_ tensor: Tensor, _ i: Int) -> [Float] {
             let width = tensor.count / n

@@ -1,6 +1,9 @@
 @_exported import Zoo
 import AE
+import CVAE
 import Classifier
+import ConvVAE
+import DCGAN
 import GAN
 import VAE
 
@@ -10,6 +13,10 @@ public var builtinModels: [any TrainableModel.Type] {
         AutoEncoder.self,
         VariationalAutoEncoder.self,
         GenerativeAdversarialNetwork.self,
+        DeepConvolutionalGAN.self,
+        ConvolutionalVAE.self,
+        ConditionalVAE.self,
+        ConditionalDCGAN.self,
         LeNetClassifier.self,
     ]
 }

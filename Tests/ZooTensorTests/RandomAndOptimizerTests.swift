@@ -37,7 +37,7 @@ final class RandomGeneratorTests: XCTestCase {
         XCTAssertEqual(layer.weight.shape, [256, 784])
         XCTAssertLessThanOrEqual(layer.weight.value.scalars.map(abs).max()!, bound)
         XCTAssertGreaterThan(layer.weight.value.scalars.map(abs).max()!, bound * 0.99)
-        XCTAssertLessThanOrEqual(layer.bias.value.scalars.map(abs).max()!, bound)
+        XCTAssertLessThanOrEqual(layer.bias!.value.scalars.map(abs).max()!, bound)
     }
 }
 

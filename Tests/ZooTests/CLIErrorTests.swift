@@ -36,7 +36,7 @@ final class CLIErrorTests: XCTestCase {
 
     func testUnknownModelListsTheRegisteredOnes() throws {
         try zooFails(["train", "nope", "--out", "x.h5"], in: folder,
-                     mentioning: ["unknown model 'nope'", "registered models: ae, classifier, gan, vae"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["unknown model 'nope'", "registered models: ae, cgan, classifier, convvae, cvae, dcgan, gan, vae"], mustNotExist: ["x.h5"], usage: true)
     }
 
     func testBadTrainingFlagValues() throws {
@@ -65,7 +65,7 @@ final class CLIErrorTests: XCTestCase {
 
     func testBadHyperparameters() throws {
         try zooFails(["train", "vae", "--set", "foo=1", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["unknown hyper-parameter of vae 'foo'", "known: hidden, latent"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["unknown hyper-parameter of vae 'foo'", "known: beta, hidden, latent"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "hidden=abc", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,

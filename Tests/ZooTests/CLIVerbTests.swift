@@ -32,7 +32,7 @@ final class CLIVerbTests: XCTestCase {
         XCTAssertEqual(result.stderr, "")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.first?.hasPrefix("training vae on mnist (1000 images of 28x28 gray, 1 epoch, batch 128") == true, result.description)
-        XCTAssertTrue(lines.contains("hyper-parameters {\"hidden\":[64],\"latent\":20}"), result.description)
+        XCTAssertTrue(lines.contains("hyper-parameters {\"beta\":1,\"hidden\":[64],\"latent\":20}"), result.description)
         // One summary line per epoch: training losses, test metrics, time, and where it went.
         let summaries = lines.filter { $0.hasPrefix("epoch ") }
         XCTAssertEqual(summaries.count, 1, result.description)
@@ -312,7 +312,7 @@ final class CLIVerbTests: XCTestCase {
     func testListJSONShowsTheModelsWithTheirDefaultsAndVerbs() throws {
         let result = try zooOK(["list", "--json"], in: folder)
         let models = try XCTUnwrap(try result.json() as? [[String: Any]], result.description)
-        XCTAssertEqual(models.map { $0["name"] as? String }, ["ae", "classifier", "gan", "vae"])
+        XCTAssertEqual(models.map { $0["name"] as? String }, ["ae", "cgan", "classifier", "convvae", "cvae", "dcgan", "gan", "vae"])
         let byName = Dictionary(uniqueKeysWithValues: models.map { ($0["name"] as! String, $0) })
         func hyper(_ name: String) -> [String: Any] { byName[name]?["hyperparameters"] as? [String: Any] ?? [:] }
         func training(_ name: String) -> [String: Any] { byName[name]?["training"] as? [String: Any] ?? [:] }

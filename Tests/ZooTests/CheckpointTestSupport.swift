@@ -12,10 +12,14 @@ enum CheckpointFixtures {
         "gan": #"{"hidden":[16,32],"latent":8,"leakySlope":0.2,"inversionSteps":5}"#,
         "tinyconv": #"{"dropout":0.1,"latent":4,"width":4}"#,
         "classifier": #"{"channels":[4,8],"dropout":0.5,"features":16}"#,
+        "dcgan": #"{"discriminatorChannels":[4,8],"generatorChannels":[8,8,4],"inversionSteps":5,"latent":8}"#,
+        "convvae": #"{"channels":[4,8],"dense":8,"latent":4,"beta":2}"#,
+        "cvae": #"{"channels":[4,8],"dense":8,"latent":4}"#,
+        "cgan": #"{"discriminatorChannels":[4,8],"generatorChannels":[8,8,4],"inversionSteps":5,"latent":8}"#,
     ]
     /// The built-in models (the classifier has batch norm and dropout too), and a convolutional
     /// autoencoder with batch norm and dropout (buffers, modes).
-    static let models = ["ae", "vae", "gan", "classifier", "tinyconv"]
+    static let models = ["ae", "vae", "gan", "classifier", "tinyconv", "dcgan", "convvae", "cvae", "cgan"]
 
     private static let registered: Void = { ModelRegistry.register(builtinModels + [TinyConvAutoEncoder.self]) }()
     static func registerModels() { _ = registered }

@@ -107,7 +107,7 @@ final class CheckpointValidationTests: CheckpointTestCase {
                       ["/weights/", "has shape", "expected"])
         expectRefused(try variant("newer-hyperparameter") {
             $0.attributes["/"]!["hyperparameters"] = .string(#"{"hidden":[32],"latent":4,"dropout":0.5}"#)
-        }, ["hyper-parameters of vae are not valid: unknown key 'dropout' (known: hidden, latent)"])
+        }, ["hyper-parameters of vae are not valid: unknown key 'dropout' (known: beta, hidden, latent)"])
         expectRefused(try variant("bad-training") { $0.attributes["/"]!["training"] = .string(#"{"epochs":"many"}"#) },
                       ["training settings are not valid"])
         // Settings that decode but could not train: named by their JSON keys, not as flags.

@@ -180,9 +180,9 @@ final class RegistryTests: XCTestCase {
     /// one (`--hidden 300`), and a comma list is a list.
     func testHyperparameterOverridesFollowTheDefaults() throws {
         let vae = try ModelRegistry.model(named: "vae")
-        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "300"]), #"{"hidden":[300],"latent":20}"#)
-        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "512, 256", "latent": "2"]), #"{"hidden":[512,256],"latent":2}"#)
-        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "[64]"]), #"{"hidden":[64],"latent":20}"#)
+        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "300"]), #"{"beta":1,"hidden":[300],"latent":20}"#)
+        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "512, 256", "latent": "2"]), #"{"beta":1,"hidden":[512,256],"latent":2}"#)
+        XCTAssertEqual(try vae.hyperparametersJSON(overriding: ["hidden": "[64]"]), #"{"beta":1,"hidden":[64],"latent":20}"#)
         let gan = try ModelRegistry.model(named: "gan")
         XCTAssertTrue(try gan.hyperparametersJSON(overriding: ["leakySlope": "0.1"]).contains(#""leakySlope":0.1"#))
         XCTAssertThrowsError(try vae.hyperparametersJSON(overriding: ["latent": "1e30"])) { error in
@@ -225,7 +225,7 @@ final class RegistryTests: XCTestCase {
         try zooInProcess(["train", "tiny", "--limit", "100", "--out", path("tiny.h5")])
         _ = try ZooBinary.url()
         try zooFails(["sample", "tiny.h5", "--out", "s.png"], in: folder,
-                     mentioning: ["unknown model 'tiny'", "registered models: ae, classifier, gan, vae"], mustNotExist: ["s.png"])
+                     mentioning: ["unknown model 'tiny'", "registered models: ae, cgan, classifier, convvae, cvae, dcgan, gan, vae"], mustNotExist: ["s.png"])
         try zooFails(["inspect", "tiny.h5"], in: folder, mentioning: ["unknown model 'tiny'"])
     }
 }

@@ -1,16 +1,19 @@
-/// y = x·Wᵀ + b, initialised like PyTorch's `nn.Linear`: W and b ~ U(±1/√in).
+/// y = x·Wᵀ + b, initialised like PyTorch's `nn.Linear`: W and b ~ U(±1/√in); `bias: false`
+/// leaves b out (before a batch normalization, which would cancel it).
 public final class Linear: Layer {
     public let weight: Variable
-    public let bias: Variable
+    public let bias: Variable?
 
-    public init(_ inFeatures: Int, _ outFeatures: Int, generator: inout RandomGenerator) {
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true, generator: inout RandomGenerator) {
         let bound = 1 / Float(inFeatures).squareRoot()
         weight = Variable(parameter: generator.uniform([outFeatures, inFeatures], low: -bound, high: bound))
-        bias = Variable(parameter: generator.uniform([outFeatures], low: -bound, high: bound))
+        self.bias = bias ? Variable(parameter: generator.uniform([outFeatures], low: -bound, high: bound)) : nil
     }
 
     public func callAsFunction(_ x: Variable) -> Variable { linear(x, weight: weight, bias: bias) }
-    public var namedParameters: [(name: String, parameter: Variable)] { [("weight", weight), ("bias", bias)] }
+    public var namedParameters: [(name: String, parameter: Variable)] {
+        [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+    }
 }
 
 /// Why a layer cannot be built with the sizes asked for.
