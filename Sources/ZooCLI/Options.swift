@@ -118,3 +118,12 @@ struct CheckpointArgument: ParsableArguments {
 func requireTestImages(_ count: Int, in test: ImageSet, dataset: String) throws {
     guard count <= test.count else { throw ValidationError("-n \(count): the \(dataset) test set has \(test.count) images") }
 }
+
+/// A `--seed` value: the parser's own message for `-1` or `2^64` would say only that the value
+/// is invalid, not what a seed may be.
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let seed = UInt64(text) else {
+        throw ValidationError("a seed is a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
+}

@@ -21,10 +21,10 @@ public struct ZooCommand: ParsableCommand {
     /// Registers `models` and runs the command line (exits the process).
     public static func run(models: [any TrainableModel.Type], arguments: [String]? = nil) -> Never {
         ModelRegistry.register(models)
-        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let given = NegativeValues.attached(arguments ?? Array(CommandLine.arguments.dropFirst()))
         do {
             try checkVerb(given)
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(given)
             try command.run()
             exit()
         } catch {

@@ -79,7 +79,8 @@ public enum CheckpointReader {
         do { modelType = try ModelRegistry.model(named: modelName) } catch { throw ZooError("\(name): \(error)") }
         let settings: TrainingSettings
         do {
-            settings = try JSONDecoder().decode(TrainingSettings.self, from: Data(try root.attributes.string(A.training).utf8))
+            settings = try JSONObjectDecoding.decode(TrainingSettings.self, from: try root.attributes.string(A.training),
+                                                     template: TrainingSettings())
         } catch let error as HDF5Error {
             throw error
         } catch {
