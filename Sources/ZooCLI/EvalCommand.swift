@@ -123,7 +123,7 @@ struct Eval: ParsableCommand {
         do {
             return try ReferenceClassifier.published(for: run.settings.dataset)
         } catch let error as ZooError {
-            FileHandle.standardError.write(Data("note: no quality metrics: \(Output.printable(error.description))\n".utf8))
+            Output.note("note: no quality metrics: \(error.description)")
             return nil
         }
     }
