@@ -39,7 +39,7 @@ extension TrainableModel {
         let json = JSONText.filling(stored, from: defaultHyperparametersJSON)
         let hyperparameters: Hyperparameters
         do {
-            hyperparameters = try JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))
+            hyperparameters = try JSONObjectDecoding.decode(Hyperparameters.self, from: json, template: defaultHyperparameters)
         } catch {
             throw ZooError("hyper-parameters of \(name) are not valid: \(JSONText.describe(error))")
         }
@@ -64,16 +64,11 @@ extension TrainableModel {
     public static func hyperparametersJSON(overriding overrides: [String: String]) throws -> String {
         let what = "hyper-parameter of \(name)"
         let json = try JSONText.patch(defaultHyperparametersJSON, with: overrides, what: what)
-        guard (try? JSONDecoder().decode(Hyperparameters.self, from: Data(json.utf8))) == nil else { return json }
-        // For a number of the wrong kind (2.5 for an Int) Foundation's error names no key, so
-        // find the override that breaks the defaults on its own, and show the default as an
-        // example of the kind wanted.
-        for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
-            let alone = try JSONText.patch(defaultHyperparametersJSON, with: [key: text], what: what)
-            if (try? JSONDecoder().decode(Hyperparameters.self, from: Data(alone.utf8))) == nil {
-                let example = JSONText.value(of: key, in: defaultHyperparametersJSON) ?? "?"
-                throw ZooError("\(what) '\(key)': cannot use '\(text)' (a value like the default, \(example), is expected)")
-            }
+        do {
+            _ = try JSONObjectDecoding.decode(Hyperparameters.self, from: json, template: defaultHyperparameters, written: overrides)
+        } catch {
+            // "hyper-parameter of vae 'latent' is 32.5; expected a whole number from ..."
+            throw ZooError("\(what) \(error)")
         }
         return json
     }

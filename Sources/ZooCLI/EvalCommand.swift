@@ -123,7 +123,7 @@ struct Eval: ParsableCommand {
         do {
             return try ReferenceClassifier.published(for: run.settings.dataset)
         } catch let error as ZooError {
-            FileHandle.standardError.write(Data("note: no quality metrics: \(Output.printable(error.description))\n".utf8))
+            Output.note("note: no quality metrics: \(error.description)")
             return nil
         }
     }
@@ -184,7 +184,7 @@ struct Eval: ParsableCommand {
 struct ScoringOptions: ParsableArguments {
     @Option(help: "Generated images to score, drawn with --seed (0 skips the quality metrics in eval).")
     var samples = 10_000
-    @Option(help: "Random seed for the generated images and the metrics' subsets.")
+    @Option(help: "Random seed for the generated images and the metrics' subsets.", transform: parseSeed)
     var seed: UInt64 = 0
     @Option(help: ArgumentHelp("The classifier checkpoint whose features score the images (default: the dataset's in Checkpoints/).", valueName: "file"))
     var classifier: String?

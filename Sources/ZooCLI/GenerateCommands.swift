@@ -10,7 +10,7 @@ struct Sample: ParsableCommand {
     var count = 64
     @Option(help: "PNG file to write, or a .npy file: the images as float32 [n, channels, height, width] in [0, 1].")
     var out = "samples.png"
-    @Option(help: "Random seed for the draw.")
+    @Option(help: "Random seed for the draw.", transform: parseSeed)
     var seed: UInt64 = 0
     @Option(help: "Images per grid row (with --label all: per class).")
     var nrow = 8

@@ -21,7 +21,9 @@ struct ComputeOptions: ParsableArguments {
 /// Runs checks of command-line values that live in the library (which throws `ZooError`) and
 /// reports their failures as the usage errors they are: exit 64, with a pointer to the help.
 func usageErrors<Result>(_ check: () throws -> Result) throws -> Result {
-    do { return try check() } catch let error as ZooError { throw ValidationError(error.description) }
+    // Escaped here: the parser's message is split into lines before it is printed, which
+    // would cut a file name holding a newline in two.
+    do { return try check() } catch let error as ZooError { throw ValidationError(Output.printable(error.description)) }
 }
 
 /// Where datasets come from.
@@ -55,7 +57,7 @@ struct DataOptions: ParsableArguments {
         if let folder = run.settings.imageFolder {
             let directory = data ?? folder
             if let trained = run.settings.imageFolderFingerprint, (try? ImageFolder.fingerprint(directory)) != trained {
-                FileHandle.standardError.write(Data("warning: \(Output.printable(directory)) has changed since training began (files added, removed or rewritten): its test split is drawn anew, so test metrics are not comparable with the checkpoint's history\n".utf8))
+                Output.note("warning: \(directory) has changed since training began (files added, removed or rewritten): its test split is drawn anew, so test metrics are not comparable with the checkpoint's history")
             }
             images = try Self.loadFolder(directory, side: run.imageShape.height, channels: run.imageShape.channels,
                                          testFraction: run.settings.testFraction ?? 0, seed: run.settings.seed, limit: limit)
@@ -78,7 +80,7 @@ struct DataOptions: ParsableArguments {
         bar.finish()
         // Status on standard error, so that --json output stays JSON; the skipped files are
         // named when the folder is decoded, and counted when it comes from the cache.
-        func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let note = Output.note
         let classes = folder.isLabelled ? "\(folder.classNames.count) class\(folder.classNames.count == 1 ? "" : "es")" : "unlabelled"
         let skipped = folder.skipped.isEmpty ? "" : ", \(folder.skipped.count) skipped"
         switch outcome {
@@ -117,6 +119,15 @@ struct CheckpointArgument: ParsableArguments {
 /// Fails when the test set has fewer than `count` images, instead of quietly using fewer.
 func requireTestImages(_ count: Int, in test: ImageSet, dataset: String) throws {
     guard count <= test.count else { throw ValidationError("-n \(count): the \(dataset) test set has \(test.count) images") }
+}
+
+/// A `--seed` value: the parser's own message for `-1` or `2^64` would say only that the value
+/// is invalid, not what a seed may be.
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let seed = UInt64(text) else {
+        throw ValidationError("a seed is a whole number from 0 to \(UInt64.max)")
+    }
+    return seed
 }
 
 /// `--label` of the verbs that draw or decode images: which class a conditional model (cvae,

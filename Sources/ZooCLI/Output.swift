@@ -5,7 +5,8 @@ import Zoo
 enum Output {
     static func json(_ value: Any) {
         let data = (try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        print(String(decoding: data, as: UTF8.self))
+        // Swift's own print: JSON escapes control characters itself, and its lines are meant.
+        Swift.print(String(decoding: data, as: UTF8.self))
     }
 
     /// "bce 78.31, kl 25.40, loss 103.71": named numbers, the total first.
@@ -48,17 +49,41 @@ enum Output {
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
     /// A file name or message as it may be printed: control characters (a newline or an
-    /// escape sequence in a file name) shown as escapes, never sent to the terminal.
-    static func printable(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value) {
-                out += scalar == "\n" ? "\\n" : scalar == "\t" ? "\\t" : "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
+    /// escape sequence in a file name) shown as escapes, never sent to the terminal. Every
+    /// `print` in this module goes through it (see Print.swift); warnings and errors too.
+    static func printable(_ text: String) -> String { TerminalText.escaped(text) }
+
+    /// A path as a shell word, for a command a message suggests: as it is when it is plain,
+    /// else in single quotes, or, when it holds control characters, in bash's $'...' with
+    /// escapes, so that pasting the command names the real file.
+    static func shellQuoted(_ path: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@%")
+        if !path.isEmpty, path.allSatisfy(plain.contains) { return path }
+        if !path.unicodeScalars.contains(where: TerminalText.isControl) {
+            return "'" + path.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        }
+        var quoted = "$'"
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += #"\\"#
+            case "'": quoted += #"\'"#
+            case "\n": quoted += #"\n"#
+            case "\t": quoted += #"\t"#
+            case "\r": quoted += #"\r"#
+            default:
+                if TerminalText.isControl(scalar) {
+                    quoted += scalar.value < 0x80 ? String(format: #"\x%02x"#, scalar.value) : String(format: #"\u%04x"#, scalar.value)
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
             }
         }
-        return out
+        return quoted + "'"
+    }
+
+    /// One line on standard error (a warning or a note), escaped like everything printed.
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data((printable(line) + "\n").utf8))
     }
 
     /// Writes images [n, channels, height, width] in `range` as a NumPy file of float32 in

@@ -45,7 +45,7 @@ enum OutputPath {
                 throw ZooError("\(path) exists and is not a readable zoo checkpoint; not replacing it (remove it to start over)")
             }
             guard replacing else {
-                throw ZooError("\(path) already holds a checkpoint of \(model); continue it with `zoo resume \(path)`, or pass --force to start over")
+                throw ZooError("\(path) already holds a checkpoint of \(model); continue it with `zoo resume \(Output.shellQuoted(path))`, or pass --force to start over")
             }
             try requireReplaceable(path)
         case .directory?: throw ZooError("--out \(path) is a folder")

@@ -49,7 +49,7 @@ func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoi
     func stopped(epoch: Int, step: Int) -> ExitCode {
         reporter.interrupted()
         let position = step > 0 ? "epoch \(epoch + 1), step \(step)" : "the end of epoch \(epoch)"
-        print("stopped at \(position); \(path) holds it and `zoo resume \(path)` continues from there")
+        print("stopped at \(position); \(path) holds it and `zoo resume \(Output.shellQuoted(path))` continues from there")
         return ExitCode(StopRequest.exitStatus)  // as if killed by the signal, for scripts
     }
     while !run.isFinished {

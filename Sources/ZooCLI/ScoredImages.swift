@@ -22,7 +22,7 @@ struct ScoredImages {
         if FileKind.of(source) == .directory {
             // A folder is fitted to the classifier's size and channels, as `zoo train --data` does.
             let folder = try ImageFolder.load(source, side: shape.height, channels: shape.channels)
-            for warning in folder.warnings { FileHandle.standardError.write(Data("warning: \(Output.printable(warning))\n".utf8)) }
+            for warning in folder.warnings { Output.note("warning: \(warning)") }
             images = ScoredImages(values: folder.images.map { Float($0) / 255 }, shape: shape)
         } else {
             images = try fromNumPy(source, shape: shape)

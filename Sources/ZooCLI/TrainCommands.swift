@@ -24,7 +24,7 @@ struct Train: ParsableCommand {
     var hidden: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Any other hyper-parameter, as key=value (repeatable).", valueName: "key=value"))
     var settings: [String] = []
-    @Option(help: "Random seed for weights, shuffling and noise.")
+    @Option(help: "Random seed for weights, shuffling and noise.", transform: parseSeed)
     var seed: UInt64 = 0
     @Option(help: "Checkpoint file to write (default: MODEL.h5).")
     var out: String?

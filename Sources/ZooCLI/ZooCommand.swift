@@ -21,10 +21,10 @@ public struct ZooCommand: ParsableCommand {
     /// Registers `models` and runs the command line (exits the process).
     public static func run(models: [any TrainableModel.Type], arguments: [String]? = nil) -> Never {
         ModelRegistry.register(models)
-        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let given = NegativeValues.attached(arguments ?? Array(CommandLine.arguments.dropFirst()))
         do {
             try checkVerb(given)
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(given)
             try command.run()
             exit()
         } catch {
@@ -34,8 +34,7 @@ public struct ZooCommand: ParsableCommand {
                 fflush(nil)
                 exit(withError: code)
             }
-            var message = self.message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
+            var message = Output.printable(oneLine(error))
             // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.
             let isUsageError = exitCode(for: error) == .validationFailure
             if isUsageError { message += " (see `\(helpCommand(for: given))`)" }
@@ -43,6 +42,15 @@ public struct ZooCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             exit(withError: ExitCode(isUsageError ? 64 : 1))
         }
+    }
+
+    /// The error's message on one line. zoo's own errors are one line already, and a newline
+    /// in them belongs to a file name (escaped when printed); the parser's messages come with
+    /// usage lines, which are dropped.
+    static func oneLine(_ error: Error) -> String {
+        if error is ZooError || error is DataError { return String(describing: error) }
+        return message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("Usage:") && !$0.hasPrefix("See '") }.joined(separator: " ")
     }
 
     static var verbs: [String] { configuration.subcommands.map { $0._commandName } }

@@ -30,18 +30,21 @@ extension ImageDataset {
         let testLabels = try IDX.read(path: p[3], rank: 1)
 
         for (images, labels, ip, lp) in [(trainImages, trainLabels, p[0], p[1]), (testImages, testLabels, p[2], p[3])] {
+            // An empty file is named as such before it is compared with anything.
+            guard images.dims[0] > 0 else {
+                throw DataError(.invalidDataset, "\(name.rawValue) in \(files.directory): \(ip) has no images (its header says 0 images of \(images.dims[1])x\(images.dims[2]) pixels)")
+            }
+            guard images.dims[1] > 0, images.dims[2] > 0 else {
+                throw DataError(.invalidDataset, "\(name.rawValue) in \(files.directory): \(ip) has images of \(images.dims[1])x\(images.dims[2]) pixels, which hold no pixels")
+            }
             guard images.dims[0] == labels.dims[0] else {
                 throw DataError(.invalidDataset, "\(name.rawValue) in \(files.directory): \(ip) has \(images.dims[0]) images but \(lp) has \(labels.dims[0]) labels")
-            }
-            guard images.dims[0] > 0 else {
-                throw DataError(.invalidDataset, "\(name.rawValue) in \(files.directory): \(ip) has no images")
             }
             if let i = labels.bytes.firstIndex(where: { $0 >= 10 }) {
                 throw DataError(.invalidDataset, "\(lp): label \(labels.bytes[i]) at index \(i) is not a class 0-9")
             }
         }
-        guard trainImages.dims[1] == testImages.dims[1], trainImages.dims[2] == testImages.dims[2],
-              trainImages.dims[1] > 0, trainImages.dims[2] > 0 else {
+        guard trainImages.dims[1] == testImages.dims[1], trainImages.dims[2] == testImages.dims[2] else {
             throw DataError(.invalidDataset, "\(name.rawValue) in \(files.directory): train images are \(trainImages.dims[1])x\(trainImages.dims[2]) but test images are \(testImages.dims[1])x\(testImages.dims[2])")
         }
         let dims = [trainImages.dims, trainLabels.dims, testImages.dims, testLabels.dims]

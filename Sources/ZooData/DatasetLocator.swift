@@ -82,9 +82,13 @@ public enum DatasetLocator {
 
     /// The known dataset whose train labels these are, if any.
     static func identify(labelsPath: String) -> DatasetName? {
-        guard let raw = try? FileIO.read(labelsPath),
-              let bytes = try? Gzip.decompressIfGzip(raw, source: labelsPath) else { return nil }
-        let md5 = MD5.hex(bytes)
+        // Read as IDX (header first), so that a bomb in the labels' place is never inflated
+        // whole; the reader accepts only canonical files, whose bytes are header plus data.
+        guard let labels = try? IDX.read(path: labelsPath, rank: 1) else { return nil }
+        var digest = MD5()
+        digest.update(IDX.headerBytes(dims: labels.dims))
+        digest.update(labels.bytes)
+        let md5 = digest.hexDigest()
         return DatasetName.allCases.first { $0.knownMD5s["train-labels-idx1-ubyte"] == md5 }
     }
 

@@ -29,8 +29,9 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
 
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        // Keep the one-line promise even when a caller's text (or an OS message) has a newline.
-        self.message = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Keep the one-line promise even when a caller's text (a file name, an OS message) has
+        // a newline: escaped, so the message still names the real file.
+        self.message = TerminalText.escaped(message)
     }
 
     public var description: String { message }

@@ -113,7 +113,7 @@ enum Zlib {
         }
     }
 
-    private static func truncated(_ source: String, _ format: String, _ inputCount: Int, _ produced: Int) -> DataError {
+    static func truncated(_ source: String, _ format: String, _ inputCount: Int, _ produced: Int) -> DataError {
         DataError(.corruptGzip, "\(source): \(format) stream is truncated (all \(inputCount) compressed bytes used, \(produced) bytes inflated, end of stream not reached)")
     }
 

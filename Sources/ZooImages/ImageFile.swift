@@ -7,7 +7,39 @@ import ZooFiles
 public enum ImageFile {
     /// Reads and decodes a PNG or JPEG file into 8-bit gray or RGB (see `decode`).
     public static func read(path: String, limits: ImageLimits = .standard) throws -> PixelImage {
-        try decode(FileIO.read(path), source: path, limits: limits)
+        try decode(readFile(path, limits: limits), source: path, limits: limits)
+    }
+
+    /// How much of a file is read first, for its header: PNG's IHDR is its first chunk, and
+    /// a JPEG's frame header comes after its metadata segments, which rarely pass 64 KiB.
+    static let headerPrefixLength = 1 << 16
+
+    /// The bytes of an image file, read only once the header in its first 64 KiB is within
+    /// `limits`: a file whose header declares 30000x30000 pixels is refused before the rest of
+    /// it (gigabytes, perhaps) is read. A header not readable from the prefix is checked by
+    /// the decoder as usual.
+    static func readFile(_ path: String, limits: ImageLimits) throws -> [UInt8] {
+        let head = try FileIO.read(path, limit: headerPrefixLength)
+        guard head.count == headerPrefixLength else { return head }  // the whole file
+        let size: (width: Int, height: Int)?
+        switch ImageFormat.sniff(head) {
+        case .png?: size = PNG.headerSize(head) ?? headerSize(head, with: PNG.decoder)
+        case .jpeg?: size = headerSize(head, with: JPEG.decoder)
+        case nil: size = nil
+        }
+        if let size, let format = ImageFormat.sniff(head) {
+            try limits.check(width: size.width, height: size.height, source: path, format: format.rawValue)
+        }
+        return try FileIO.read(path)
+    }
+
+    /// The size a decoder reads from the start of a file; nil when it cannot tell from these bytes.
+    private static func headerSize(_ bytes: [UInt8], with decoder: Decoder) -> (width: Int, height: Int)? {
+        bytes.withUnsafeBufferPointer { input in
+            var info = zoo_image_info()
+            guard CodecCall.run({ decoder.info(input.baseAddress!, input.count, &info, $0, $1) }) == nil else { return nil }
+            return (Int(info.width), Int(info.height))
+        }
     }
 
     /// Decodes PNG or JPEG bytes, whatever their extension said. Gray (and gray+alpha) files

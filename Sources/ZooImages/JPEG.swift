@@ -7,7 +7,7 @@ import ZooFiles
 public enum JPEG {
     /// Reads a JPEG file (see `decode`).
     public static func read(path: String, limits: ImageLimits = .standard) throws -> PixelImage {
-        try decode(FileIO.read(path), source: path, limits: limits)
+        try decode(ImageFile.readFile(path, limits: limits), source: path, limits: limits)
     }
 
     /// Decodes JPEG bytes: gray files to 1 channel, the rest to RGB. Any warning of

@@ -32,7 +32,7 @@ public enum PNG {
 
     /// Reads a PNG file (any kind; see `decode`).
     public static func read(path: String, limits: ImageLimits = .standard) throws -> PixelImage {
-        try decode(FileIO.read(path), source: path, limits: limits)
+        try decode(ImageFile.readFile(path, limits: limits), source: path, limits: limits)
     }
 
     /// Decodes PNG bytes into 8-bit gray (gray and gray+alpha files) or RGB (the rest):

@@ -186,3 +186,21 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(batch[784 ..< 1568].map { UInt8(($0 * 255).rounded()) }, Array(mnist.image(0, split: .test)))
     }
 }
+
+extension DatasetTests {
+    /// A dataset whose images file holds no images, or images of no pixels, says so plainly.
+    func testNoImages() throws {
+        let root = try makeTempDirectory(self)
+        for (name, dims) in [("none", [0, 28, 28]), ("flat", [3, 0, 28])] {
+            let dir = "\(root)/\(name)"
+            try writeTinyDataset(to: dir, gzip: false)
+            for stem in ["train", "t10k"] {
+                try IDX.write(IDXFile(dims: dims, bytes: []), to: "\(dir)/\(stem)-images-idx3-ubyte")
+                try IDX.write(IDXFile(dims: [dims[0]], bytes: [UInt8](repeating: 1, count: dims[0])), to: "\(dir)/\(stem)-labels-idx1-ubyte")
+            }
+            let expected = name == "none" ? "train-images-idx3-ubyte has no images (its header says 0 images of 28x28 pixels)"
+                : "train-images-idx3-ubyte has images of 0x28 pixels, which hold no pixels"
+            assertDataError(.invalidDataset, [expected]) { try ImageDataset.load(.mnist, dataDirectory: dir, environment: [:]) }
+        }
+    }
+}

@@ -53,10 +53,21 @@ final class CLIErrorTests: XCTestCase {
         // Parsed by swift-argument-parser: the message names the flag and the value.
         try zooFails(["train", "vae", "--batch-size", "x", "--out", "x.h5"], in: folder,
                      mentioning: ["'x' is invalid for '--batch-size"], mustNotExist: ["x.h5"], usage: true)
-        // `--lr -1` (with a space) is read as a missing value followed by an option "-1"; the
-        // message names --lr but not the real problem (see the report).
+        // A negative number after a flag is its value (swift-argument-parser alone would call
+        // it a missing value followed by an option "-1"), so the flag's own check speaks.
         try zooFails(["train", "vae", "--lr", "-1", "--out", "x.h5"], in: folder,
-                     mentioning: ["--lr"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["--lr must be a positive number, got -1"], mustNotExist: ["x.h5"], usage: true)
+        for (flag, value, message) in [("--batch-size", "-5", "--batch-size must be between 1 and 16777216, got -5"),
+                                       ("--threads", "-1", "--threads must be between 1 and 1024, got -1"),
+                                       ("--epochs", "-2", "--epochs must be at least 1, got -2"),
+                                       ("--latent", "-3", "--latent must be at least 1, got -3"),
+                                       ("--hidden", "-3", "vae: layer widths 784→-3→40: each must be between 1 and"),
+                                       ("--seed", "-1", "'-1' is invalid for '--seed <seed>': a seed is a whole number from 0 to 18446744073709551615"),
+                                       ("--seed", "18446744073709551616", "a seed is a whole number from 0 to 18446744073709551615")] {
+            let result = try zooFails(["train", "vae", flag, value, "--out", "x.h5"], in: folder,
+                                      mentioning: [message], mustNotExist: ["x.h5"], usage: true)
+            XCTAssertFalse(result.stderr.contains("Missing value"), result.description)
+        }
         try zooFails(["train", "vae", "--checkpoint-every", "0", "--out", "x.h5"], in: folder,
                      mentioning: ["--checkpoint-every must be at least 1"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--threads", "0", "--out", "x.h5"], in: folder,
@@ -69,10 +80,15 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(["train", "vae", "--set", "hidden=abc", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["'hidden'", "cannot read 'abc'"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "vae", "--set", "latent=[1,2]", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["hyper-parameter of vae 'latent': cannot use '[1,2]' (a value like the default, 20, is expected)"],
+                     mentioning: ["hyper-parameter of vae 'latent' is [1,2]; expected a whole number from -9223372036854775808 to 9223372036854775807"],
                      mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "gan", "--set", "inversionSteps=1.5", "--limit", "10", "--out", "x.h5"], in: folder,
-                     mentioning: ["hyper-parameter of gan 'inversionSteps': cannot use '1.5'"], mustNotExist: ["x.h5"], usage: true)
+                     mentioning: ["hyper-parameter of gan 'inversionSteps' is 1.5; expected a whole number"], mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "vae", "--set", "latent=99999999999999999999", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["hyper-parameter of vae 'latent' is 99999999999999999999; expected a whole number from -9223372036854775808 to 9223372036854775807"],
+                     mustNotExist: ["x.h5"], usage: true)
+        try zooFails(["train", "vae", "--hidden", "64,32.5", "--limit", "10", "--out", "x.h5"], in: folder,
+                     mentioning: ["hyper-parameter of vae 'hidden' is 64,32.5; expected a list of whole numbers from"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "gan", "--set", "leakySlope=nan", "--limit", "10", "--out", "x.h5"], in: folder,
                      mentioning: ["hyper-parameter of gan 'leakySlope': 'nan' is not a finite number"], mustNotExist: ["x.h5"], usage: true)
         try zooFails(["train", "gan", "--set", "inversionSteps=-1", "--limit", "10", "--out", "x.h5"], in: folder,
@@ -223,6 +239,9 @@ final class CLIErrorTests: XCTestCase {
                      mentioning: ["--threads must be between 1 and 1024, got 0"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["sample", "v.h5", "-n", "0", "--out", "s.png"], in: folder,
                      mentioning: ["-n must be between 1 and 10000, got 0"], mustNotExist: ["s.png"], usage: true)
+        try zooFails(["sample", "v.h5", "-n", "-1", "--out", "s.png"], in: folder,
+                     mentioning: ["-n must be between 1 and 10000, got -1"], mustNotExist: ["s.png"], usage: true)
+        try zooFails(["sample", "v.h5", "--nrow", "-4", "--out", "s.png"], in: folder, mentioning: ["--nrow"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["sample", "v.h5", "-n", "1000000000000", "--out", "s.png"], in: folder,
                      mentioning: ["-n must be between 1 and 10000, got 1000000000000"], mustNotExist: ["s.png"], usage: true)
         try zooFails(["encode", "v.h5", "-n", "10001"], in: folder, mentioning: ["-n 10001: the mnist test set has 10000 images"], usage: true)

@@ -139,6 +139,33 @@ final class CheckpointValidationTests: CheckpointTestCase {
                        "\(noEpoch): /training_state@epoch: no such attribute")
     }
 
+    /// JSON numbers Foundation cannot put in the field's type are named by key and range,
+    /// and hyper-parameters that are not an object say so.
+    func testOutOfRangeJSONNumbers() throws {
+        let settings = #"{"epochs":2,"batchSize":128,"beta1":0.9,"beta2":0.999,"dataset":"mnist""#
+        for (name, json, message) in [
+            ("seed-negative", settings + #","learningRate":0.001,"seed":-1}"#, "'seed' is -1; expected a whole number from 0 to 18446744073709551615"),
+            ("seed-2-64", settings + #","learningRate":0.001,"seed":18446744073709551616}"#, "'seed' is 18446744073709551616; expected a whole number from 0 to 18446744073709551615"),
+            ("lr-huge", settings + #","learningRate":1e39,"seed":0}"#, "'learningRate' is 1e+39; expected a number from -3.4e38 to 3.4e38"),
+            ("lr-1e400", settings + #","learningRate":1e400,"seed":0}"#, "'learningRate' is 1e400; expected a number from -3.4e38 to 3.4e38"),
+        ] {
+            expectRefused(try variant(name) { $0.attributes["/"]!["training"] = .string(json) }, ["training settings are not valid: " + message])
+        }
+        for (name, json, message) in [
+            ("latent-1e400", #"{"hidden":[32],"latent":1e400}"#, "'latent' is 1e400; expected a whole number from -9223372036854775808 to 9223372036854775807"),
+            ("latent-20-digits", #"{"hidden":[32],"latent":99999999999999999999}"#, "'latent' is 99999999999999999999; expected a whole number"),
+            ("latent-fraction", #"{"hidden":[32],"latent":32.5}"#, "'latent' is 32.5; expected a whole number"),
+            ("hidden-fraction", #"{"hidden":[32.5],"latent":4}"#, "'hidden' is 32.5; expected a list of whole numbers"),
+            ("null", "null", "expected a JSON object ({\"key\": value, ...}), got null"),
+            ("list", "[]", "expected a JSON object ({\"key\": value, ...}), got a list"),
+        ] {
+            let message = expectCheckpointError(["hyper-parameters of vae are not valid: " + message]) {
+                try CheckpointReader.load(try variant(name) { $0.attributes["/"]!["hyperparameters"] = .string(json) })
+            }
+            XCTAssertFalse(message?.contains("not valid JSON") ?? true, message ?? "")
+        }
+    }
+
     func testMissingTensor() throws {
         expectRefused(try variant("missing-weight") { $0.remove("/weights/encoder.0.bias") }, ["missing tensor /weights/encoder.0.bias"])
         expectRefused(try variant("missing-moment") { $0.remove("/optimizer/optimizer/decoder.2.weight/exp_avg_sq") },

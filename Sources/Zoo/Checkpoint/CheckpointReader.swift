@@ -66,6 +66,7 @@ public enum CheckpointReader {
         guard try formatName(root) == CheckpointLayout.formatName else {
             throw ZooError("\(name): not a zoo checkpoint (no '\(A.format)' attribute \"\(CheckpointLayout.formatName)\")")
         }
+        try requirePlainTree(file, name: name)
         let version = try root.attributes.int64(A.formatVersion)
         guard version >= 1 else {
             throw ZooError("\(name): checkpoint format version \(version) is not a valid format version (versions start at 1)")
@@ -78,7 +79,8 @@ public enum CheckpointReader {
         do { modelType = try ModelRegistry.model(named: modelName) } catch { throw ZooError("\(name): \(error)") }
         let settings: TrainingSettings
         do {
-            settings = try JSONDecoder().decode(TrainingSettings.self, from: Data(try root.attributes.string(A.training).utf8))
+            settings = try JSONObjectDecoding.decode(TrainingSettings.self, from: try root.attributes.string(A.training),
+                                                     template: TrainingSettings())
         } catch let error as HDF5Error {
             throw error
         } catch {
@@ -260,7 +262,7 @@ public enum CheckpointReader {
         do {
             dataset = try group.openDataset(key)
         } catch let error as HDF5Error where error.kind == .notFound || error.kind == .typeMismatch {
-            throw ZooError("\(file): missing tensor \(path)")  // absent, or a group by that name
+            throw ZooError("\(file): \(try describeAbsent(key, in: group, expected: "tensor"))")
         }
         if let shape, dataset.shape != shape {
             throw ZooError("\(file): \(path) has shape \(dataset.shape), expected \(shape)")
@@ -301,12 +303,33 @@ public enum CheckpointReader {
         }
     }
 
+    /// Refuses a file that is not a plain tree of groups and datasets. zoo never writes a link
+    /// (soft, external, or a second hard one) or a named datatype; reading past one could loop
+    /// for ever (a group inside itself), leave the file, or find a type where a tensor belongs.
+    private static func requirePlainTree(_ file: HDF5File, name: String) throws {
+        if let problem = try file.root.firstIrregularity() {
+            throw ZooError("\(name): \(problem.path) \(problem): zoo checkpoints hold no links or named datatypes, only groups and datasets, each under one name")
+        }
+    }
+
+    /// "missing tensor /weights/x", or, when something else has that name, what it is:
+    /// "/weights/x is a group, expected a tensor".
+    private static func describeAbsent(_ member: String, in group: HDF5Group, expected: String) throws -> String {
+        let path = group.path == "/" ? "/" + member : group.path + "/" + member
+        switch try group.kind(of: member) {
+        case nil: return "missing \(expected) \(path)"
+        case .group?: return "\(path) is a group, expected a \(expected)"
+        case .dataset?: return "\(path) is a tensor, expected a \(expected)"
+        case .other?: return "\(path) is neither a group nor a tensor, expected a \(expected)"
+        }
+    }
+
     /// Fails on a missing or an unexpected member, naming it.
     private static func checkNames(in group: HDF5Group, expected: Set<String>, file: String, groups: Bool = false) throws {
         let present = Set(try groups ? group.groupNames() : group.datasetNames())
         let prefix = group.path == "/" ? "/" : group.path + "/"
         if let missing = expected.subtracting(present).sorted().first {
-            throw ZooError("\(file): missing \(groups ? "group" : "tensor") \(prefix)\(missing)")
+            throw ZooError("\(file): \(try describeAbsent(missing, in: group, expected: groups ? "group" : "tensor"))")
         }
         if let extra = present.subtracting(expected).sorted().first {
             throw ZooError("\(file): unexpected \(groups ? "group" : "tensor") \(prefix)\(extra) (not part of this \(CheckpointLayout.formatName))")
