@@ -7,7 +7,7 @@ import Zoo
 public struct ZooCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "zoo",
-        abstract: "Train, store and serve generative models of images (AE, VAE, GAN) on the CPU, and score them with a classifier of their data.",
+        abstract: "Train, store and serve generative models of images (AE, VAE, GAN, DCGAN, conv, conditional and β-VAEs) on the CPU, and score them with a classifier of their data.",
         discussion: """
             Checkpoints are HDF5 files (see Checkpoints/FORMAT.md) that h5py, PyTorch and other Swift \
             programs can read. Start with `zoo list`, then `zoo train vae`.
