@@ -5,6 +5,7 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     public var epoch: Int
     public var losses: [String: Double]
     public var metrics: [String: Double]
+    /// The whole epoch: its training steps, the model's end-of-epoch work and the test evaluation.
     public var seconds: Double
 }
 
@@ -40,6 +41,10 @@ public final class TrainingRun {
     /// Loss sums (over images) and image count and time of the epoch in progress.
     public var partialLossSums: [String: Double] = [:]
     public var partialImages = 0
+    /// The training steps alone of the last epoch this process finished (its record's seconds
+    /// add the end-of-epoch work and the test evaluation): what benchmarks compare with other
+    /// libraries' epochs. Not stored in checkpoints.
+    public private(set) var lastEpochStepSeconds: Double?
     public var partialSeconds = 0.0
     public var history: [EpochRecord] = []
 
@@ -133,12 +138,15 @@ public final class TrainingRun {
         }
 
         partialSeconds += seconds(clock.now - start)
+        let endOfSteps = clock.now
         model.setTraining(false)
         model.epochFinished(trainingSet: train.batches(size: Self.evaluationBatchSize, range: modelType.pixelRange))
+        let metrics = evaluate(test)
         let record = EpochRecord(epoch: epoch + 1,
                                  losses: partialLossSums.mapValues { $0 / Double(max(partialImages, 1)) },
-                                 metrics: evaluate(test),
-                                 seconds: partialSeconds)
+                                 metrics: metrics,
+                                 seconds: partialSeconds + seconds(clock.now - endOfSteps))
+        lastEpochStepSeconds = partialSeconds
         history.append(record)
         epoch += 1
         stepInEpoch = 0

@@ -70,8 +70,10 @@ enum OutputPath {
         return (try? handle.read(upToCount: signature.count)).map { Array($0) == signature } ?? false
     }
 
-    /// Fails unless a file can be created next to `path`: tried for real, since permissions
-    /// alone do not tell (root may write anywhere, but not into /proc).
+    /// Fails unless the file can be written: the temporary file every write goes through is
+    /// created for real (and removed), since permissions alone do not tell (root may write
+    /// anywhere, but not into /proc), and only the file system knows whether its name, longer
+    /// than the file's, fits.
     private static func requireWritableFolder(for path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         switch FileKind.of(folder) {
@@ -79,9 +81,14 @@ enum OutputPath {
         case nil: throw ZooError("\(path): cannot write: folder \(folder) does not exist")
         default: throw ZooError("\(path): cannot write: \(folder) is not a folder")
         }
-        let probe = "\(folder)/.zoo-probe-\(getpid())"
-        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ZooError("\(path): cannot write in \(folder) (\(String(cString: strerror(errno))))") }
+        let probe = AtomicFile.temporaryPath(for: FileKind.writeTarget(path))
+        unlink(probe)  // a leftover of a dead process with our pid, as AtomicFile.write does
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let why = errno == ENAMETOOLONG ? "the name is too long for the file system (every write goes first to a temporary file beside it, named .NAME.tmp-PID)"
+                : "cannot create files in \(folder) (\(String(cString: strerror(errno))))"
+            throw ZooError("\(path): \(why)")
+        }
         close(fd)
         unlink(probe)
     }

@@ -45,6 +45,7 @@ final class ProgressReporter {
 /// step and exits with 130.
 func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoint path: String, checkpointEvery: Int?) throws {
     let reporter = ProgressReporter()
+    var target = CheckpointTarget(path)
     var saved: (epoch: Int, step: Int)?
     func stopped(epoch: Int, step: Int) -> ExitCode {
         reporter.interrupted()
@@ -59,13 +60,23 @@ func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoi
         do {
             let record = try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: checkpointEvery,
                                             stopRequested: { StopRequest.isRequested }, progress: reporter.update) { run in
+                try target.check()
                 try CheckpointWriter.save(run, to: path)
+                target.saved()
                 saved = (run.epoch, run.stepInEpoch)
                 if run.stepInEpoch > 0 { reporter.checkpointWritten(step: run.globalStep, path: path) }
             }
             reporter.epochFinished(record, epochs: run.settings.epochs, checkpoint: path)
         } catch let stop as TrainingStopped {
             throw stopped(epoch: stop.epoch, step: stop.step)
+        } catch let replaced as CheckpointReplaced {
+            // The last good state was in the file that was replaced: say where it went, and
+            // write the run nowhere else.
+            reporter.interrupted()
+            let last = saved.map { "the last save (epoch \($0.epoch)\($0.step > 0 ? ", step \($0.step)" : "")) went to the file that was replaced" }
+                ?? "nothing was saved"
+            let position = run.stepInEpoch > 0 ? "epoch \(run.epoch + 1), step \(run.stepInEpoch)" : "the end of epoch \(run.epoch)"
+            throw ZooError("stopped at \(position), unsaved: \(replaced); \(last), and the run was written nowhere else")
         } catch {  // divergence (ZooError) or a save that failed (DataError from the file system)
             reporter.interrupted()
             let kept = saved.map { "\(path) keeps the last good state (epoch \($0.epoch)\($0.step > 0 ? ", step \($0.step)" : ""))" }

@@ -20,12 +20,10 @@ public enum AtomicFile {
     public static func write(_ bytes: UnsafeRawBufferPointer, to requested: String, what: String = "file") throws {
         let path = FileKind.writeTarget(requested)
         func failure(_ why: String) -> DataError { DataError(.io, "cannot write \(what) to \(path): \(why)") }
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let (folder, name) = split(path)
         guard !name.isEmpty else { throw failure("the path names a folder, not a file") }
         let temporaryPrefix = ".\(name).tmp-"
-        let temporary = "\(folder)/\(temporaryPrefix)\(getpid())"
+        let temporary = temporaryPath(for: path)
         let existing = FileKind.permissions(of: path)
         if let existing, !existing.replaceable { throw failure("the file is read-only; not replacing it") }
         // Created afresh and never through a link, so that nobody else's file (or link) at this
@@ -68,6 +66,21 @@ public enum AtomicFile {
             fsync(folderFD)
             close(folderFD)
         }
+    }
+
+    /// The folder and the file name of `path`.
+    private static func split(_ path: String) -> (folder: String, name: String) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
+        return (folder, slash.map { String(path[path.index(after: $0)...]) } ?? path)
+    }
+
+    /// The temporary file a write to `path` goes through first (a symbolic link at `path`
+    /// already resolved): longer than the name itself, so a name near the file system's limit
+    /// may fit while its temporary does not.
+    public static func temporaryPath(for path: String) -> String {
+        let (folder, name) = split(path)
+        return "\(folder)/.\(name).tmp-\(getpid())"
     }
 
     /// Where the last references to replaced files are dropped.

@@ -25,6 +25,23 @@ public enum FileKind: Sendable {
         }
     }
 
+    /// Which file `path` names now (through symbolic links), unchanged since: the same identity
+    /// means the same file, not one put in its place. Inode numbers alone do not tell (a file
+    /// created after another was deleted often gets its number), so the status-change time and
+    /// the size are part of it. nil when nothing is there.
+    public static func identity(of path: String) -> FileIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), mode: UInt32(st.st_mode),
+                            changed: [Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec)], size: Int64(st.st_size))
+    }
+
+    /// Whether anything is at `path` itself, a dangling symbolic link included.
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
     /// Where a write to `path` should go: through a symbolic link to the file it names (so
     /// that `latest.h5 -> run3.h5` stays a link and run3.h5 is updated), else `path` itself.
     public static func writeTarget(_ path: String) -> String {
@@ -43,6 +60,13 @@ public enum FileKind: Sendable {
         let mode = st.st_mode & 0o7777
         return (mode, mode & 0o222 != 0 && access(path, W_OK) == 0)
     }
+}
+
+/// A file as the file system knows it, whatever its names.
+public struct FileIdentity: Equatable, Sendable {
+    let device: UInt64, inode: UInt64, mode: UInt32
+    let changed: [Int64]  // seconds, nanoseconds
+    let size: Int64
 }
 
 /// Shared with the other Zoo modules (datasets, images) through `package` access; not public API.

@@ -26,6 +26,8 @@ public struct HDF5Irregularity: Sendable, Equatable, CustomStringConvertible {
         case unknownObject
         /// A dataset whose element type is a named datatype kept elsewhere in the file.
         case datasetWithNamedDatatype
+        /// An attribute whose type is a named datatype kept elsewhere in the file.
+        case attributeWithNamedDatatype(name: String)
     }
 
     /// The path of the link or object, e.g. `/weights/loop`.
@@ -43,6 +45,7 @@ public struct HDF5Irregularity: Sendable, Equatable, CustomStringConvertible {
         case .namedDatatype: return "is a named datatype"
         case .unknownObject: return "is an object of unknown type"
         case .datasetWithNamedDatatype: return "is a dataset whose type is a named datatype"
+        case .attributeWithNamedDatatype(let name): return "has an attribute @\(name) whose type is a named datatype"
         }
     }
 }
@@ -59,6 +62,7 @@ extension HDF5Group {
         // The group itself, reached however its caller got here.
         let info = try objectInfo(".", path: path)
         if let problem = irregularity(of: info, at: path, reached: &reached) { return problem }
+        if let problem = try attributeIrregularity(at: path) { return problem }
         var pending = [path]
         while let group = pending.popLast() {
             // Children in reverse name order on the stack, so they are looked at in name order.
@@ -67,6 +71,7 @@ extension HDF5Group {
                 guard link.type == H5L_TYPE_HARD else { return try linkIrregularity(link, at: childPath) }
                 let info = try objectInfo(childPath, path: childPath)
                 if let problem = irregularity(of: info, at: childPath, reached: &reached) { return problem }
+                if let problem = try attributeIrregularity(at: childPath) { return problem }
                 if info.type == H5O_TYPE_GROUP { pending.append(childPath) }
             }
         }
@@ -128,6 +133,32 @@ extension HDF5Group {
         default:
             return HDF5Irregularity(path: path, kind: .unknownObject)
         }
+    }
+
+    /// The first attribute of the object at `objectPath`, in name order, whose type is a
+    /// named datatype (its message then points elsewhere in the file, as a dataset's would).
+    private func attributeIrregularity(at objectPath: String) throws(HDF5Error) -> HDF5Irregularity? {
+        final class Names { var list: [String] = [] }
+        let names = Names()
+        let location = handle.location.child(objectPath)
+        var index: hsize_t = 0
+        let status = withExtendedLifetime(names) {
+            H5Aiterate_by_name(handle.id, objectPath, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+                guard let name, let context else { return -1 }
+                Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
+                return 0
+            }, Unmanaged.passUnretained(names).toOpaque(), zoo_h5p_default())
+        }
+        try location.check(status, "cannot list attributes")
+        for name in names.list.sorted() {
+            let attribute = try location.check(H5Aopen_by_name(handle.id, objectPath, name, zoo_h5p_default(), zoo_h5p_default()),
+                                               "cannot open attribute @\(name)")
+            defer { H5Aclose(attribute) }
+            let type = try location.check(H5Aget_type(attribute), "cannot read the type of attribute @\(name)")
+            defer { H5Tclose(type) }
+            if H5Tcommitted(type) > 0 { return HDF5Irregularity(path: objectPath, kind: .attributeWithNamedDatatype(name: name)) }
+        }
+        return nil
     }
 
     /// A soft, external or user-defined link, described with what it names (read from the

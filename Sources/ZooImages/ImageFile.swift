@@ -11,7 +11,8 @@ public enum ImageFile {
     }
 
     /// How much of a file is read first, for its header: PNG's IHDR is its first chunk, and
-    /// a JPEG's frame header comes after its metadata segments, which rarely pass 64 KiB.
+    /// a JPEG's frame header comes after its metadata segments, which rarely pass 64 KiB (when
+    /// they do, `JPEGSegments` walks past them through the file).
     static let headerPrefixLength = 1 << 16
 
     /// The bytes of an image file, read only once the header in its first 64 KiB is within
@@ -24,7 +25,7 @@ public enum ImageFile {
         let size: (width: Int, height: Int)?
         switch ImageFormat.sniff(head) {
         case .png?: size = PNG.headerSize(head) ?? headerSize(head, with: PNG.decoder)
-        case .jpeg?: size = headerSize(head, with: JPEG.decoder)
+        case .jpeg?: size = headerSize(head, with: JPEG.decoder) ?? JPEGSegments.frameSize(path: path)
         case nil: size = nil
         }
         if let size, let format = ImageFormat.sniff(head) {

@@ -21,12 +21,15 @@ public struct OptimizerStateError: Error, CustomStringConvertible {
 public class SlotOptimizer {
     public let parameters: [(name: String, parameter: Variable)]
     let slotNames: [String]
+    /// Slots that hold running means of squares, never negative in any real run.
+    let nonNegativeSlots: Set<String>
     var slots: [[Tensor]]  // slots[parameter][slot]
     var steps: [Int]
 
-    init(parameters: [(name: String, parameter: Variable)], slotNames: [String]) {
+    init(parameters: [(name: String, parameter: Variable)], slotNames: [String], nonNegativeSlots: Set<String> = []) {
         self.parameters = parameters
         self.slotNames = slotNames
+        self.nonNegativeSlots = nonNegativeSlots
         slots = parameters.map { p in slotNames.map { _ in Tensor.zeros(p.parameter.shape) } }
         steps = Array(repeating: 0, count: parameters.count)
     }
@@ -53,6 +56,11 @@ public class SlotOptimizer {
                 }
                 guard tensor.shape == p.parameter.shape else {
                     throw OptimizerStateError(description: "optimizer state: \(p.name).\(name) has shape \(tensor.shape), expected \(p.parameter.shape)")
+                }
+                // A running mean of squares is never negative (checkpoint readers refuse
+                // non-finite numbers everywhere already).
+                if nonNegativeSlots.contains(name), let bad = tensor.scalars.first(where: { !($0 >= 0) }) {
+                    throw OptimizerStateError(description: "optimizer state: \(p.name).\(name) holds \(bad), expected numbers >= 0 (a running mean of squares)")
                 }
                 newSlots[i][slot] = tensor
             }
@@ -92,7 +100,7 @@ public final class Adam: SlotOptimizer, Optimizer {
         self.learningRate = learningRate
         (beta1, beta2) = betas
         self.epsilon = epsilon
-        super.init(parameters: parameters, slotNames: ["exp_avg", "exp_avg_sq"])
+        super.init(parameters: parameters, slotNames: ["exp_avg", "exp_avg_sq"], nonNegativeSlots: ["exp_avg_sq"])
     }
 
     public func step(_ gradients: [Tensor]) {

@@ -28,6 +28,28 @@ final class HeaderFirstTests: XCTestCase {
         return jpeg
     }
 
+    /// `jpeg` with 200 KiB of metadata (APP1 segments, as EXIF thumbnails and ICC profiles
+    /// make) between its start and its frame header.
+    private func withBulkyMetadata(_ jpeg: [UInt8]) -> [UInt8] {
+        let segment = [0xFF, 0xE1, 0xFF, 0xFF] + pseudoRandomBytes(0xFFFF - 2)
+        return Array(jpeg[0..<2]) + Array([[UInt8]](repeating: segment, count: 4).joined()) + Array(jpeg[2...])
+    }
+
+    func testJPEGFrameHeaderBehindMetadata() throws {
+        let dir = try makeTempDirectory(self)
+        let huge = "\(dir)/huge.jpg", fine = "\(dir)/fine.jpg"
+        try sparseFile(huge, head: withBulkyMetadata(try hugeJPEGHeader()))
+        expectFastRefusal([huge, "JPEG header says 30000x30000 pixels"]) { try ImageFile.read(path: huge) }
+        XCTAssertEqual(JPEGSegments.frameSize(path: huge)?.width, 30000)
+        // A real image with the same metadata reads as it would without.
+        let image = PixelImage(width: 8, height: 6, channels: 3, pixels: pseudoRandomBytes(144))
+        try writeFile(withBulkyMetadata(image.jpegData()), to: fine)
+        let read = try ImageFile.read(path: fine)
+        XCTAssertEqual([read.width, read.height, read.channels], [8, 6, 3])
+        XCTAssertEqual(read.pixels, try JPEG.decode(image.jpegData()).pixels)
+        XCTAssertTrue(JPEGSegments.frameSize(path: fine)! == (8, 6))
+    }
+
     func testHugeHeadersWithGigabytesBehind() throws {
         let dir = try makeTempDirectory(self)
         let png = "\(dir)/class/huge.png", jpeg = "\(dir)/class/huge.jpg"

@@ -152,8 +152,15 @@ final class CLIErrorTests: XCTestCase {
         try zooFails(train + ["--out", "no-such-folder/x.h5"], in: folder,
                      mentioning: ["no-such-folder/x.h5: cannot write: folder", "does not exist"], mustNotExist: ["no-such-folder"], usage: true)
         #if os(Linux)
-        try zooFails(train + ["--out", "/proc/x.h5"], in: folder, mentioning: ["/proc/x.h5: cannot write in /proc"], usage: true)
+        try zooFails(train + ["--out", "/proc/x.h5"], in: folder, mentioning: ["/proc/x.h5: cannot create files in /proc"], usage: true)
         #endif
+        // Names over the file system's 255 bytes, or under it but not with the temporary file's
+        // suffix, are refused before the first epoch rather than at its save.
+        for length in [300, 250] {
+            let long = String(repeating: "n", count: length - 3) + ".h5"
+            try zooFails(train + ["--out", long], in: folder, mentioning: ["\(long): the name is too long for the file system"],
+                         mustNotExist: [long], usage: true)
+        }
         try zooFails(train + ["--out", ""], in: folder, mentioning: ["--out must name a file"], usage: true)
         try zooFails(train + ["--out", "x.h5/"], in: folder, mentioning: ["--out must name a file, got 'x.h5/'"], mustNotExist: ["x.h5"], usage: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("d.h5"), withIntermediateDirectories: false)

@@ -73,6 +73,31 @@ final class CheckpointLinkTests: CheckpointTestCase {
         }, ["/weights/float is a named datatype"])
     }
 
+    /// An attribute whose type is a committed datatype (its header then points elsewhere).
+    func testAttributeWithNamedDatatype() throws {
+        expectRefused(try variant("attribute-type") { id in
+            let type = H5Tcopy(zoo_h5t_std_i64le())
+            check(H5Tcommit_anon(id, type, zoo_h5p_default(), zoo_h5p_default()))
+            let space = H5Screate(H5S_SCALAR)
+            let group = H5Gopen2(id, "/training_state", zoo_h5p_default())
+            let attribute = H5Acreate2(group, "extra", type, space, zoo_h5p_default(), zoo_h5p_default())
+            XCTAssertGreaterThanOrEqual(attribute, 0)
+            var value: Int64 = 3
+            check(H5Awrite(attribute, zoo_h5t_native_int64(), &value))
+            H5Aclose(attribute)
+            H5Gclose(group)
+            H5Sclose(space)
+            H5Tclose(type)
+        }, ["/training_state has an attribute @extra whose type is a named datatype"])
+    }
+
+    /// A group among the weights, where only tensors belong, is named, not ignored.
+    func testGroupAmongTheWeights() throws {
+        expectRefused(try variant("weights-group") { id in
+            H5Gclose(H5Gcreate2(id, "/weights/extra", zoo_h5p_default(), zoo_h5p_default(), zoo_h5p_default()))
+        }, ["unexpected group /weights/extra (not part of this zoo-checkpoint)"])
+    }
+
     /// A tensor stored with a committed datatype that has no name of its own.
     func testTensorWithAnonymousNamedDatatype() throws {
         expectRefused(try variant("anonymous-type") { id in

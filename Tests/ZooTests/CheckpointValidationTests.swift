@@ -252,6 +252,47 @@ final class CheckpointValidationTests: CheckpointTestCase {
         }, ["training_state: random generator state is not four non-zero words"])
     }
 
+    /// Counters and statistics no run could have saved (the fixture is at epoch 1, step 1 of
+    /// batch 64, global step 3).
+    func testCraftedStateBeyondWhatARunWrites() throws {
+        expectRefused(try variant("huge-partial-images") { $0.attributes["/training_state"]!["partial_images"] = .int64(1 << 62) },
+                      ["training_state: partial_images is 4611686018427387904, but 1 steps of batch 64 make 64"])
+        expectRefused(try variant("odd-partial-images") { $0.attributes["/training_state"]!["partial_images"] = .int64(65) },
+                      ["partial_images is 65, but 1 steps of batch 64 make 64"])
+        expectRefused(try variant("huge-step-in-epoch") { $0.attributes["/training_state"]!["step_in_epoch"] = .int64(1 << 62) },
+                      ["are beyond any run (at most 2^40)"])
+        expectRefused(try variant("global-step-behind") { $0.attributes["/training_state"]!["global_step"] = .int64(1) },
+                      ["training_state: global_step is 1, fewer than the 1 epochs and 1 steps it says are done"])
+        expectRefused(try variant("infinite-loss-sum") {
+            $0.datasets["/training_state/partial_loss_sums/kl"] = .init(values: .float64([.infinity]), shape: [])
+        }, ["training_state/partial_loss_sums/kl is inf, expected a finite sum of losses"])
+        expectRefused(try variant("negative-moment") {
+            var v = $0.floats("/optimizer/optimizer/encoder.2.weight/exp_avg_sq")
+            v[3] = -0.5
+            $0.datasets["/optimizer/optimizer/encoder.2.weight/exp_avg_sq"]!.values = .float32(v)
+        }, ["encoder.2.weight.exp_avg_sq holds -0.5, expected numbers >= 0 (a running mean of squares)"])
+        // A negative exp_avg (a running mean of gradients) is normal.
+        let signed = try variant("negative-first-moment") {
+            var v = $0.floats("/optimizer/optimizer/encoder.2.weight/exp_avg")
+            v[3] = -0.5
+            $0.datasets["/optimizer/optimizer/encoder.2.weight/exp_avg"]!.values = .float32(v)
+        }
+        XCTAssertNoThrow(try CheckpointReader.load(signed))
+    }
+
+    func testNegativeRunningVarianceIsRefused() throws {
+        let dcgan = path("dcgan.h5")
+        try CheckpointWriter.save(try CheckpointFixtures.trained("dcgan", epochs: 1, limit: 64), to: dcgan)
+        var broken = try CheckpointTree(reading: dcgan)
+        let name = "/weights/generator.1.running_var"
+        var v = broken.floats(name)
+        v[2] = -1
+        broken.datasets[name]!.values = .float32(v)
+        let file = path("dcgan-negative-variance.h5")
+        try broken.write(to: file)
+        expectRefused(file, ["\(name) holds -1.0, expected variances >= 0"])
+    }
+
     func testAutoencoderModelState() throws {
         let ae = path("ae.h5")
         try CheckpointWriter.save(try CheckpointFixtures.trained("ae", epochs: 1, limit: 128), to: ae)
@@ -260,6 +301,17 @@ final class CheckpointValidationTests: CheckpointTestCase {
         let file = path("ae-broken.h5")
         try broken.write(to: file)
         expectRefused(file, ["model_state", "latent_covariance"])
+
+        // The fixture's latent is 4: a covariance with a negative direction, and one not symmetric.
+        let good = try CheckpointTree(reading: ae)
+        for (name, matrix): (String, [Float]) in [("indefinite", [1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
+                                                   ("asymmetric", [1, 0.5, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1])] {
+            var crafted = good
+            crafted.datasets["/model_state/latent_covariance"]!.values = .float32(matrix)
+            let craftedFile = path("ae-\(name).h5")
+            try crafted.write(to: craftedFile)
+            expectRefused(craftedFile, ["latent_covariance is not a covariance matrix (symmetric and positive semi-definite)"])
+        }
     }
 
     /// One byte of a weight's stored float data flipped in the file: Fletcher-32 catches it.

@@ -65,7 +65,7 @@ case "train":
     var last: EpochRecord?
     while !run.isFinished {
         let record = try run.trainEpoch(train: train, test: test.prefix(1000))
-        seconds.append(record.seconds)
+        seconds.append(run.lastEpochStepSeconds ?? record.seconds)  // the steps alone, as the peers time theirs
         last = record
     }
     emit(["model": modelType.name, "threads": numbers[2], "batch": numbers[1], "epoch_seconds": seconds,

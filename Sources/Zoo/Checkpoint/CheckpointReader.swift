@@ -124,7 +124,11 @@ public enum CheckpointReader {
                 }
                 buffer.value = Tensor(Float(count[0]))
             } else {
-                buffer.value = try readTensor(weights, bufferName, shape: buffer.value.shape, file: name, prefetched)
+                let value = try readTensor(weights, bufferName, shape: buffer.value.shape, file: name, prefetched)
+                if buffer.isVariance, let negative = value.scalars.first(where: { $0 < 0 }) {
+                    throw ZooError("\(name): /\(CheckpointLayout.weights)/\(bufferName) holds \(negative), expected variances >= 0")
+                }
+                buffer.value = value
             }
         }
         let extra = try root.openGroup(CheckpointLayout.modelState)
@@ -153,12 +157,37 @@ public enum CheckpointReader {
             throw ZooError("\(name): training_state: \(T.partialSeconds) is \(run.partialSeconds), expected a number of seconds")
         }
         let sums = try state.openGroup(T.partialLossSums)
-        for key in try sums.datasetNames() { run.partialLossSums[key] = try readSmall(sums, key, as: Double.self, file: name).first ?? 0 }
+        for key in try sums.datasetNames() {
+            let sum = try readSmall(sums, key, as: Double.self, file: name).first ?? 0
+            // A run stops at the first non-finite loss, so its sums are finite.
+            guard sum.isFinite else { throw ZooError("\(name): training_state/\(T.partialLossSums)/\(key) is \(sum), expected a finite sum of losses") }
+            run.partialLossSums[key] = sum
+        }
         run.history = try readHistory(try root.openGroup(CheckpointLayout.history), file: name)
         guard run.history.count == run.epoch else {
             throw ZooError("\(name): history has \(run.history.count) epochs, but training_state says \(run.epoch) are done")
         }
+        try checkCounters(of: run, file: name)
         return run
+    }
+
+    /// The position counters against what a run can reach: a checkpoint taken mid-epoch has
+    /// trained `stepInEpoch` full batches of this epoch (only an epoch's last batch can be
+    /// short, and its end is saved with the counters reset), and every epoch took a step.
+    private static func checkCounters(of run: TrainingRun, file: String) throws {
+        typealias T = CheckpointLayout.TrainingState
+        let batch = run.settings.batchSize
+        // Far beyond any real run (2^40 steps), and small enough that the products below cannot overflow.
+        let limit = 1 << 40
+        guard run.epoch <= limit, run.stepInEpoch <= limit, run.globalStep <= limit else {
+            throw ZooError("\(file): training_state counters (epoch \(run.epoch), step \(run.stepInEpoch), global step \(run.globalStep)) are beyond any run (at most 2^40)")
+        }
+        guard run.partialImages == run.stepInEpoch * batch else {
+            throw ZooError("\(file): training_state: \(T.partialImages) is \(run.partialImages), but \(run.stepInEpoch) steps of batch \(batch) make \(run.stepInEpoch * batch)")
+        }
+        guard run.globalStep >= run.epoch + run.stepInEpoch else {
+            throw ZooError("\(file): training_state: \(T.globalStep) is \(run.globalStep), fewer than the \(run.epoch) epochs and \(run.stepInEpoch) steps it says are done")
+        }
     }
 
     /// The image shape and class names: version 2 stores both; version 1 stored the height and
@@ -333,6 +362,11 @@ public enum CheckpointReader {
         }
         if let extra = present.subtracting(expected).sorted().first {
             throw ZooError("\(file): unexpected \(groups ? "group" : "tensor") \(prefix)\(extra) (not part of this \(CheckpointLayout.formatName))")
+        }
+        // A member of the other kind (a group among tensors) has no place here either.
+        if let stray = Set(try group.children()).subtracting(present).sorted().first {
+            let kind = try group.kind(of: stray) == .group ? "group" : "tensor"
+            throw ZooError("\(file): unexpected \(kind) \(prefix)\(stray) (not part of this \(CheckpointLayout.formatName))")
         }
     }
 }

@@ -35,13 +35,16 @@ extension Layer {
 
 /// A tensor a layer keeps beside its parameters, changed by its forward pass in training, not
 /// by an optimizer (PyTorch's registered buffers). `isCount` marks an integer counter
-/// (`num_batches_tracked`), which checkpoints store as int64 as PyTorch does.
+/// (`num_batches_tracked`), which checkpoints store as int64 as PyTorch does; `isVariance`
+/// one that can never be negative (`running_var`), which a checkpoint reader refuses otherwise.
 public final class Buffer {
     public var value: Tensor
     public let isCount: Bool
-    public init(_ value: Tensor, isCount: Bool = false) {
+    public let isVariance: Bool
+    public init(_ value: Tensor, isCount: Bool = false, isVariance: Bool = false) {
         self.value = value
         self.isCount = isCount
+        self.isVariance = isVariance
     }
 }
 

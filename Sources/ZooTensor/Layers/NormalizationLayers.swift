@@ -21,7 +21,7 @@ public final class BatchNorm: Layer {
         weight = Variable(parameter: Tensor(shape: [features], repeating: 1))
         bias = Variable(parameter: .zeros([features]))
         runningMean = Buffer(.zeros([features]))
-        runningVar = Buffer(Tensor(shape: [features], repeating: 1))
+        runningVar = Buffer(Tensor(shape: [features], repeating: 1), isVariance: true)
         batchesTracked = Buffer(Tensor(0), isCount: true)
         self.epsilon = epsilon
         self.momentum = momentum
