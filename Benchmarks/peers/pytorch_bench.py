@@ -1,18 +1,25 @@
-"""The zoo models in PyTorch, timed per epoch: python pytorch_bench.py MODEL EPOCHS -> one JSON line."""
+"""The zoo models in PyTorch, timed per epoch: python pytorch_bench.py MODEL EPOCHS [IMAGES] -> one JSON line.
+
+MODEL: ae, vae, gan, dcgan or convvae. With IMAGES, each epoch is the first IMAGES training
+images only (the conv models' epochs take minutes: the harness times a prefix and scales it).
+"""
 import json, sys, time
 import torch
 from torch import nn
 from common import train_images
+import pytorch_conv
 
 torch.manual_seed(0)
 # torch's own thread count: Debian's python3-torch (OpenBLAS, which threads its GEMMs itself)
 # takes 3.0 s per AE epoch with its default and 10.8 s with set_num_threads(2) on 2 cores.
 model_name, epochs = sys.argv[1], int(sys.argv[2])
-pixels = torch.from_numpy(train_images().copy())
-if model_name == "gan":
+pixels = torch.from_numpy(train_images(int(sys.argv[3]) if len(sys.argv) > 3 else None).copy())
+if model_name in ("gan", "dcgan"):
     data = pixels.float() / 127.5 - 1
 else:
     data = pixels.float() / 255
+if model_name in ("dcgan", "convvae"):
+    data = pytorch_conv.layout(data.reshape(-1, 1, 28, 28))
 
 
 def mlp(widths, act, out=None):
@@ -44,7 +51,11 @@ elif model_name == "vae":
         kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
         loss = (bce + kl) / x.shape[0]
         opt.zero_grad(); loss.backward(); opt.step()
-else:
+elif model_name == "dcgan":
+    step = pytorch_conv.dcgan_trainer(*pytorch_conv.dcgan_networks())
+elif model_name == "convvae":
+    step = pytorch_conv.convvae_trainer(*pytorch_conv.convvae_networks())
+elif model_name == "gan":
     act = lambda: nn.LeakyReLU(0.2)
     G, D = mlp([100, 256, 512, 1024, 784], act, nn.Tanh), mlp([784, 1024, 512, 256, 1], act)
     og = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
@@ -59,6 +70,8 @@ else:
         od.zero_grad(); d_loss.backward(); od.step()
         g_loss = bce(D(fake), ones)
         og.zero_grad(); g_loss.backward(); og.step()
+else:
+    sys.exit(f"unknown model {model_name}")
 
 seconds = []
 for _ in range(epochs):
@@ -67,4 +80,4 @@ for _ in range(epochs):
     for i in range(0, len(data), 128):
         step(data[order[i:i + 128]])
     seconds.append(time.perf_counter() - start)
-print(json.dumps({"model": model_name, "epoch_seconds": seconds, "threads": torch.get_num_threads()}))
+print(json.dumps({"model": model_name, "epoch_seconds": seconds, "images_per_epoch": len(data), "threads": torch.get_num_threads()}))

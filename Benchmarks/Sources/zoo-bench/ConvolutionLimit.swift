@@ -12,16 +12,13 @@ func medianSeconds(warmup: Int = 3, count: Int = 9, _ body: () -> Void) -> Doubl
     return times.sorted()[count / 2]
 }
 
-/// A DCGAN-sized training step (see DCGANStep) timed whole, and its own convolution primitives
-/// and GEMMs replayed alone, each on buffers of its sizes: how close the step comes to what its
-/// convolutions (and products) cost with everything else free. Prints one JSON line.
-func convolutionLimit(batch: Int, threads: Int) throws {
-    let mnist = try ImageDataset.load(.mnist)
-    let real = ImageSet(mnist, .train).tensor(0..<batch, range: .symmetric)
-    let model = DCGANStep()
-    let step = medianSeconds { model.step(real) }
+/// A training step timed whole, and its own convolution primitives and GEMMs replayed alone,
+/// each on buffers of its sizes: how close the step comes to what its convolutions (and
+/// products) cost with everything else free. `name` labels the step. Prints one JSON line.
+func convolutionLimit(name: String, batch: Int, threads: Int, step body: () -> Void) throws {
+    let step = medianSeconds(body)
     var shapes: [GEMMShape] = []
-    let calls = Convolution.calls { shapes = GEMM.shapes { model.step(real) } }
+    let calls = Convolution.calls { shapes = GEMM.shapes(during: body) }
     let replays = calls.map { $0.replay() }
     let convolutions = medianSeconds { replays.forEach { $0() } }
     let operands = shapes.map { s in
@@ -40,9 +37,10 @@ func convolutionLimit(batch: Int, threads: Int) throws {
             FileHandle.standardError.write(Data("\(call): \(String(format: "%.2f", t * 1e3)) ms, \(String(format: "%.0f", call.flops / t / 1e9)) GFLOP/s\n".utf8))
         }
     }
-    let flops = calls.reduce(0) { $0 + $1.flops }
+    let flops = calls.reduce(0) { $0 + $1.flops }, gemmFlops = shapes.reduce(0) { $0 + $1.flops }
     let object: [String: Any] = [
-        "model": "dcgan-28 (TensorFlow tutorial networks)", "batch": batch, "threads": threads,
+        "model": name, "batch": batch, "threads": threads,
+        "convolution_gflop_per_step": flops / 1e9, "gemm_gflop_per_step": gemmFlops / 1e9,
         "step_ms": step * 1e3, "convolution_ms": convolutions * 1e3, "gemm_ms": products * 1e3,
         "convolutions_per_step": calls.count, "gemms_per_step": shapes.count,
         "convolution_gflops": flops / convolutions / 1e9,

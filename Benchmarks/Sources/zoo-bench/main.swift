@@ -3,13 +3,16 @@ import Foundation
 import ZooModels
 
 // zoo-bench: one measurement per process, printed as one JSON line for ./run to collect.
-//   zoo-bench train MODEL EPOCHS BATCH THREADS   seconds per epoch (data preloaded as bytes)
+//   zoo-bench train MODEL EPOCHS BATCH THREADS [IMAGES]
+//                                                seconds per epoch (data preloaded as bytes); with IMAGES,
+//                                                each epoch is the first IMAGES training images only
 //   zoo-bench gemm MODEL BATCH THREADS           the GEMM limit: a step's own GEMMs replayed alone,
 //                                                through plain dnnl_sgemm and through zoo's GEMM
 //   zoo-bench sample MODEL COUNT THREADS         in-process generation time of COUNT images
 //   zoo-bench peak THREADS                       the CPU's FMA peak, GFLOP/s: no GEMM beats it
 //   zoo-bench conv BATCH THREADS                 a DCGAN-sized step against its own convolution primitives
 //                                                (and GEMMs) replayed alone: the convolution limit
+//   zoo-bench conv MODEL BATCH THREADS           the same for the registered MODEL's own training step
 
 ModelRegistry.register(builtinModels)
 let arguments = CommandLine.arguments
@@ -18,17 +21,21 @@ if arguments.count == 3, arguments[1] == "peak", let threads = Int(arguments[2])
     exit(0)
 }
 if arguments.count == 4, arguments[1] == "conv", let batch = Int(arguments[2]), let threads = Int(arguments[3]) {
+    // The bench's own DCGAN step (real and fake in one D pass), kept as RESULTS.md measured it.
     ComputeThreads.set(threads)
-    try convolutionLimit(batch: batch, threads: threads)
+    let real = ImageSet(try ImageDataset.load(.mnist), .train).tensor(0..<batch, range: .symmetric)
+    let model = DCGANStep()
+    try convolutionLimit(name: "dcgan-28 (TensorFlow tutorial networks)", batch: batch, threads: threads) { model.step(real) }
     exit(0)
 }
-guard arguments.count == 6 || arguments.count == 5 else {
-    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS | conv BATCH THREADS\n".utf8))
+guard (5...7).contains(arguments.count) else {
+    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS [IMAGES] | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS | conv [MODEL] BATCH THREADS\n".utf8))
     exit(2)
 }
 let mode = arguments[1], modelType = try ModelRegistry.model(named: arguments[2])
 let numbers = arguments[3...].map { Int($0)! }
-ComputeThreads.set(numbers.last!)
+// THREADS follows EPOCHS and BATCH in `train`, the one number before it elsewhere.
+ComputeThreads.set(mode == "train" ? numbers[2] : numbers[1])
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
 func emit(_ object: [String: Any]) {
@@ -61,15 +68,17 @@ case "train":
     settings.epochs = numbers[0]
     settings.batchSize = numbers[1]
     let run = try TrainingRun.start(modelType, hyperparametersJSON: modelType.defaultHyperparametersJSON, settings: settings)
+    // The conv models take minutes per epoch: the harness times a prefix and scales it.
+    let images = numbers.count > 3 ? train.prefix(numbers[3]) : train
     var seconds: [Double] = []
     var last: EpochRecord?
     while !run.isFinished {
-        let record = try run.trainEpoch(train: train, test: test.prefix(1000))
+        let record = try run.trainEpoch(train: images, test: test.prefix(1000))
         seconds.append(run.lastEpochStepSeconds ?? record.seconds)  // the steps alone, as the peers time theirs
         last = record
     }
     emit(["model": modelType.name, "threads": numbers[2], "batch": numbers[1], "epoch_seconds": seconds,
-          "images_per_epoch": train.count, "peak_mib": peakMemoryMiB(), "losses": last?.losses ?? [:]])
+          "images_per_epoch": images.count, "peak_mib": peakMemoryMiB(), "losses": last?.losses ?? [:]])
 
 case "gemm":
     var settings = modelType.defaultTraining
@@ -127,6 +136,20 @@ case "gemm":
     emit(["model": modelType.name, "threads": numbers[1], "batch": numbers[0], "gemms_per_step": shapes.count,
           "gflop_per_epoch": flops * Double(steps) / 1e9, "gemm_seconds_per_epoch": perStep * Double(steps),
           "gemm_gflops": flops / perStep / 1e9, "sgemm_seconds_per_epoch": sgemmPerStep * Double(steps)])
+
+case "conv":
+    // The model's own step, as `zoo train` runs it: training mode (batch statistics, dropout).
+    var settings = modelType.defaultTraining
+    settings.batchSize = numbers[0]
+    let run = try TrainingRun.start(modelType, hyperparametersJSON: modelType.defaultHyperparametersJSON, settings: settings)
+    let batch = train.tensor(0..<settings.batchSize, range: modelType.pixelRange)
+    let labels = train.labels.prefix(settings.batchSize).map(Int.init)
+    let optimizers = run.optimizers.map(\.optimizer)
+    var generator = RandomGenerator(seed: 1)
+    run.model.setTraining(true)
+    try convolutionLimit(name: modelType.name, batch: numbers[0], threads: numbers[1]) {
+        _ = run.model.trainStep(batch, labels: labels, optimizers: optimizers, generator: &generator)
+    }
 
 case "sample":
     var generator = RandomGenerator(seed: 1)
