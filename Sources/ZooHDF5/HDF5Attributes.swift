@@ -27,7 +27,7 @@ public struct HDF5Attributes {
         let names = Names()
         var index: hsize_t = 0
         let status = withExtendedLifetime(names) {
-            H5Aiterate2(handle.id, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+            H5Aiterate2(handle.id, H5_INDEX_NAME, H5_ITER_NATIVE, &index, { _, name, _, context in
                 guard let name, let context else { return -1 }
                 Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
                 return 0

@@ -218,8 +218,11 @@ public final class HDF5Group {
         final class Names { var list: [String] = [] }
         let names = Names()
         var index: hsize_t = 0
+        // Native order, sorted below: for a group with many links (dense storage) any other
+        // order makes libhdf5 1.10 build a table of them first, and a damaged link in the
+        // file then crashes it while it frees that table (found by Fuzz/run).
         let status = withExtendedLifetime(names) {
-            H5Literate(handle.id, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+            H5Literate(handle.id, H5_INDEX_NAME, H5_ITER_NATIVE, &index, { _, name, _, context in
                 guard let name, let context else { return -1 }
                 Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
                 return 0

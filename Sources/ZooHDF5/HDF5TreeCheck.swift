@@ -93,7 +93,7 @@ extension HDF5Group {
         defer { H5Gclose(group) }
         var index: hsize_t = 0
         let status = withExtendedLifetime(found) {
-            H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, info, context in
+            H5Literate(group, H5_INDEX_NAME, H5_ITER_NATIVE, &index, { _, name, info, context in
                 guard let name, let info, let context else { return -1 }
                 Unmanaged<Found>.fromOpaque(context).takeUnretainedValue().links
                     .append(Link(name: String(cString: name), type: info.pointee.type))
@@ -101,7 +101,7 @@ extension HDF5Group {
             }, Unmanaged.passUnretained(found).toOpaque())
         }
         try location.check(status, "cannot list group")
-        // H5Literate goes in name order already; the walk itself depends on it.
+        // Listed in native order (see HDF5Group.children); the walk itself depends on name order.
         return found.links.sorted { $0.name < $1.name }
     }
 
@@ -143,7 +143,7 @@ extension HDF5Group {
         let location = handle.location.child(objectPath)
         var index: hsize_t = 0
         let status = withExtendedLifetime(names) {
-            H5Aiterate_by_name(handle.id, objectPath, H5_INDEX_NAME, H5_ITER_INC, &index, { _, name, _, context in
+            H5Aiterate_by_name(handle.id, objectPath, H5_INDEX_NAME, H5_ITER_NATIVE, &index, { _, name, _, context in
                 guard let name, let context else { return -1 }
                 Unmanaged<Names>.fromOpaque(context).takeUnretainedValue().list.append(String(cString: name))
                 return 0
