@@ -42,24 +42,24 @@ struct Leaderboard: ParsableCommand {
                 floors[run.settings.dataset] = (["(training images)", "floor", Output.printable(run.settings.dataset), "", "", "", ""]
                                                 + Self.scores(quality.floor), name)
             } else {
-                row += ["", "", "", ""]
+                row += ["", "", "", "", ""]
             }
             rows.append(row)
         }
-        print("| checkpoint | model | dataset | parameters | epochs | training time | test metrics | FID | KID | precision | recall |")
-        print("|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|")
+        print("| checkpoint | model | dataset | parameters | epochs | training time | test metrics | FID | KID | precision | recall | label accuracy |")
+        print("|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|")
         for row in rows + floors.keys.sorted().map({ floors[$0]!.row }) {
             print("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
         }
         print("")
         for dataset in floors.keys.sorted() {
-            print("FID, KID, precision and recall on \(dataset): \(plural(scoring.samples, "image")) (seed \(scoring.seed)) against the test set, in the features of \(floors[dataset]!.classifier).")
+            print("FID, KID, precision and recall on \(dataset): \(plural(scoring.samples, "image")) (seed \(scoring.seed)) against the test set, in the features of \(floors[dataset]!.classifier); label accuracy: the share of a conditional model's samples that it classifies as the class they were drawn for.")
         }
     }
 
     static func scores(_ quality: SampleQuality) -> [String] {
         [Output.format(quality.fid), "\(Output.format(quality.kid)) ± \(Output.format(quality.kidStd))",
-         Output.format(quality.precision), Output.format(quality.recall)]
+         Output.format(quality.precision), Output.format(quality.recall), quality.labelAccuracy.map(Output.format) ?? ""]
     }
 
     /// 1234567 → "1,234,567".
