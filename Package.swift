@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "Zoo", targets: ["Zoo"]),
         // The built-in model plugins (AE, VAE, GAN) and their registry.
         .library(name: "ZooModels", targets: ["ZooModels"]),
+        // Data-parallel training's MPI process group (the benchmark times its collectives).
+        .library(name: "ZooMPI", targets: ["ZooMPI"]),
         // The command-line verbs, reusable by packages that register their own models.
         .library(name: "ZooCLI", targets: ["ZooCLI"]),
         .executable(name: "zoo", targets: ["zoo"]),
@@ -41,8 +43,12 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // LAPACK's symmetric eigensolver (dsyevd), declared in a hand-written shim: liblapack-dev has no C header.
         .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK", providers: [.apt(["liblapack-dev"])]),
+        // Open MPI, for data-parallel training under mpirun (libopenmpi-dev, openmpi-bin).
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         // HDF5's H5F_ACC_*, H5T_NATIVE_* and friends are C macros; this shim turns them into functions.
         .target(name: "CHDF5Shim", dependencies: ["CHDF5"], path: "Sources/CHDF5Shim"),
+        // MPI's handles (MPI_COMM_WORLD, MPI_FLOAT) are macros Swift cannot import: plain C functions over them.
+        .target(name: "CZooMPI", dependencies: ["CMPI"], path: "Sources/CZooMPI"),
         // Vectorized elementwise kernels and the oneDNN thread control.
         .target(name: "CZooKernels", dependencies: ["CDNNL"], path: "Sources/CZooKernels"),
         // libpng and libjpeg report errors by longjmp, which must not cross Swift frames: every
@@ -70,9 +76,12 @@ let package = Package(
         .target(name: "ZooHDF5", dependencies: ["CHDF5", "CHDF5Shim"]),
         // The model protocol, registry, training loop and checkpoints: what a model plugin builds on.
         .target(name: "Zoo", dependencies: ["ZooTensor", "ZooFiles", "ZooImages", "ZooPlots", "ZooData", "ZooHDF5", "ZooMetrics", "ZooNumPy", "CZooKernels"]),
+        // The MPI process group for `mpirun -np N zoo train` (the training loop's side is in Zoo/Distributed).
+        .target(name: "ZooMPI", dependencies: ["Zoo", "CZooMPI"]),
         .target(name: "ZooModels", dependencies: modelPlugins.map { .target(name: $0) }),
         .target(name: "ZooCLI", dependencies: [
             "Zoo",
+            "ZooMPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "zoo", dependencies: ["ZooCLI", "ZooModels"]),

@@ -18,6 +18,7 @@ let package = Package(
             "CBench",
             .product(name: "Zoo", package: zoo),
             .product(name: "ZooModels", package: zoo),
+            .product(name: "ZooMPI", package: zoo),
         ]),
     ]
 )

@@ -47,6 +47,10 @@ public final class TrainingRun {
     public private(set) var lastEpochStepSeconds: Double?
     public var partialSeconds = 0.0
     public var history: [EpochRecord] = []
+    /// The processes training this run together (`mpirun -np N zoo train`); one by default.
+    /// With more, each takes its share of every batch (`BatchShard`) and the gradients are
+    /// averaged before each optimizer step (`GradientAveraging`); see `trainEpoch`.
+    public var group: any ProcessGroup = SingleProcess()
 
     public init(modelType: any TrainableModel.Type, model: any TrainableModel, settings: TrainingSettings,
                 modelGenerator: RandomGenerator, dataGenerator: RandomGenerator, imageShape: ImageShape, classNames: [String]) {
@@ -99,7 +103,10 @@ public final class TrainingRun {
         guard stepInEpoch < batches.count else {
             throw ZooError("the run is at step \(stepInEpoch) of an epoch, but \(train.count) images make \(batches.count) steps of \(settings.batchSize)")
         }
-        let optimizerList = optimizers.map(\.optimizer)
+        let distributed = group.size > 1
+        let shard = BatchShard(batches, rank: group.rank, size: group.size)
+        let averaging = distributed ? optimizers.map { GradientAveraging($0.optimizer, group: group) } : []
+        let optimizerList = distributed ? averaging : optimizers.map(\.optimizer)
         // Batch normalization and dropout train only here; everywhere else the model evaluates.
         model.setTraining(true)
         defer { model.setTraining(false) }
@@ -108,13 +115,19 @@ public final class TrainingRun {
         var imagesThisSession = 0
 
         while stepInEpoch < batches.count {
-            let images = batches.batch(stepInEpoch)
-            let losses = model.trainStep(images, labels: batches.labels(stepInEpoch), optimizers: optimizerList, generator: &modelGenerator)
-            if let bad = losses.first(where: { !$0.value.isFinite }) {
-                throw ZooError("training diverged: '\(bad.key)' became \(bad.value) at epoch \(epoch + 1), step \(stepInEpoch + 1) (try a lower --lr)")
+            let losses: [String: Double], stopAsked: Bool
+            if distributed {
+                (losses, stopAsked) = try distributedStep(shard, averaging: averaging, stopRequested: stopRequested)
+            } else {
+                losses = model.trainStep(batches.batch(stepInEpoch), labels: batches.labels(stepInEpoch),
+                                         optimizers: optimizerList, generator: &modelGenerator).mapValues(Double.init)
+                stopAsked = stopRequested()
             }
-            let n = images.shape[0]
-            for (name, value) in losses { partialLossSums[name, default: 0] += Double(value) * Double(n) }
+            if let bad = losses.sorted(by: { $0.key < $1.key }).first(where: { !$0.value.isFinite }) {
+                throw ZooError("training diverged: '\(bad.key)' became \(Float(bad.value)) at epoch \(epoch + 1), step \(stepInEpoch + 1) (try a lower --lr)")
+            }
+            let n = shard.globalCount(stepInEpoch)
+            for (name, value) in losses { partialLossSums[name, default: 0] += value * Double(n) }
             partialImages += n
             imagesThisSession += n
             stepInEpoch += 1
@@ -128,7 +141,7 @@ public final class TrainingRun {
                                       secondsLeftInEpoch: Double(train.count - partialImages) / max(rate, 1e-9)))
             // Mid-epoch only: the epoch's end is checkpointed below anyway.
             let midEpoch = stepInEpoch < batches.count
-            let stopping = midEpoch && stopRequested()
+            let stopping = midEpoch && stopAsked
             if stopping || (midEpoch && checkpointEvery.map { $0 > 0 && globalStep % $0 == 0 } == true) {
                 partialSeconds += seconds(clock.now - start)
                 start = clock.now
@@ -139,6 +152,7 @@ public final class TrainingRun {
 
         partialSeconds += seconds(clock.now - start)
         let endOfSteps = clock.now
+        if distributed { try requireIdenticalWeights() }
         model.setTraining(false)
         model.epochFinished(trainingSet: train.batches(size: Self.evaluationBatchSize, range: modelType.pixelRange))
         let metrics = evaluate(test)

@@ -17,6 +17,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     /// The folder's fingerprint (`ImageFolder.fingerprint`) when training started: a later
     /// verb warns when the folder has changed since, because its test split is then drawn anew.
     public var imageFolderFingerprint: String?
+    /// The number of processes (`mpirun -np N`) that wrote the checkpoint, when more than one;
+    /// nil for one. Steps and counters are global, so any number of processes can resume it.
+    public var worldSize: Int?
 
     public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Float = 1e-3,
                 beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist", limit: Int? = nil) {
@@ -50,6 +53,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         if !(learningRate > 0) || !learningRate.isFinite { throw ZooError("\(name("--lr", "learningRate")) must be a positive number, got \(learningRate)") }
         if let limit, limit < 1 { throw ZooError("\(name("--limit", "limit")) must be at least 1, got \(limit)") }
         if !(0..<1).contains(beta1) || !(0..<1).contains(beta2) { throw ZooError("Adam betas must be in [0, 1), got \(beta1), \(beta2)") }
+        if let worldSize, worldSize < 2 { throw ZooError("worldSize must be at least 2 where present, got \(worldSize)") }
         if let testFraction, !(0...0.9).contains(testFraction) {
             throw ZooError("\(name("--test-fraction", "testFraction")) must be between 0 and 0.9, got \(testFraction)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Zoo
+import ZooMPI
 
 /// Printing helpers shared by the verbs.
 enum Output {
@@ -46,7 +47,10 @@ enum Output {
         print("wrote \(path) (\(plural(images.shape[0], "image")), \(grid.width)x\(grid.height) pixels)")
     }
 
-    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    /// Whether the output is a terminal, where progress is redrawn in place. Under mpirun it is
+    /// always a pseudo-terminal of mpirun's, wherever mpirun's own output goes (a cluster job's
+    /// log, usually): there progress comes as lines.
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 && !MPILaunch.isLaunched }
 
     /// A file name or message as it may be printed: control characters (a newline or an
     /// escape sequence in a file name) shown as escapes, never sent to the terminal. Every

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Zoo
+import ZooMPI
 
 /// Shows training as it happens: a live bar redrawn in place on a terminal, plain lines
 /// otherwise (logs, pipes, CI), and one summary line per epoch either way.
@@ -54,15 +55,22 @@ func drive(_ run: TrainingRun, data: (train: ImageSet, test: ImageSet), checkpoi
         return ExitCode(StopRequest.exitStatus)  // as if killed by the signal, for scripts
     }
     while !run.isFinished {
-        if StopRequest.isRequested, let saved, saved == (run.epoch, run.stepInEpoch) {
+        // Between epochs every process must see the same answer (a signal reaches them at
+        // different moments), or one would stop while the others wait in the next step.
+        if try run.group.any(StopRequest.isRequested), let saved, saved == (run.epoch, run.stepInEpoch) {
             throw stopped(epoch: run.epoch, step: run.stepInEpoch)
         }
         do {
             let record = try run.trainEpoch(train: data.train, test: data.test, checkpointEvery: checkpointEvery,
                                             stopRequested: { StopRequest.isRequested }, progress: reporter.update) { run in
-                try target.check()
-                try CheckpointWriter.save(run, to: path)
-                target.saved()
+                // Rank 0 writes; the others wait for it (a process that went on, or exited
+                // after Ctrl-C, would make mpirun end the job while the file is written).
+                try run.group.agree(run.group.attempt {
+                    guard run.group.isRoot else { return }
+                    try target.check()
+                    try CheckpointWriter.save(run, to: path)
+                    target.saved()
+                })
                 saved = (run.epoch, run.stepInEpoch)
                 if run.stepInEpoch > 0 { reporter.checkpointWritten(step: run.globalStep, path: path) }
             }

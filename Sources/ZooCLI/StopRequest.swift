@@ -17,11 +17,17 @@ enum StopRequest {
     static var exitStatus: Int32 { 128 + signalNumber.load(ordering: .relaxed) }
 
     /// Installs the handlers; call it before anything is printed, so no Ctrl-C falls between.
-    static func install() {
+    /// Under mpirun (`keepHandler`) a second signal is not taken as "exit now": Ctrl-C in a
+    /// terminal reaches the processes directly and again as the SIGTERM mpirun forwards, and
+    /// mpirun itself kills them if they take too long.
+    static func install(keepHandler: Bool = false) {
         _ = isRequested  // initialise the global now, not inside the handler
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { number in StopRequest.signalNumber.store(number, ordering: .relaxed) }
-        action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)  // 0x80000000: the next one takes the default action, exit
+        action.__sigaction_handler.sa_handler = { number in
+            if !StopRequest.isRequested { StopRequest.signalNumber.store(number, ordering: .relaxed) }
+        }
+        // SA_RESETHAND (0x80000000): the next one takes the default action, exit.
+        action.sa_flags = keepHandler ? 0 : Int32(truncatingIfNeeded: SA_RESETHAND)
         sigemptyset(&action.sa_mask)
         for number in [SIGINT, SIGTERM] { sigaction(number, &action, nil) }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Zoo
+import ZooMPI
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,6 +87,8 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
+        // Under mpirun only rank 0 writes, on its own machine.
+        guard MPILaunch.isRoot else { return }
         try usageErrors { try OutputPath.checkCheckpoint(outputPath(for: try plan().modelType), replacing: force) }
     }
 
@@ -96,11 +99,41 @@ struct Train: ParsableCommand {
     static let defaultImageSize = 28
 
     func run() throws {
-        StopRequest.install()
+        let group = try MPILaunch.processGroup()
+        StopRequest.install(keepHandler: MPILaunch.isLaunched)
         compute.apply()
-        let (modelType, hyperparametersJSON, training) = try plan()
+        // Every process reads its own flags and data; rank 0 also locks the checkpoint. Under
+        // mpirun all go on only when all succeeded (`agree`).
+        var prepared: (run: TrainingRun, images: (train: ImageSet, test: ImageSet), path: String)?
+        var lock: TrainingLock?
+        try group.agree(group.attempt {
+            let (modelType, hyperparametersJSON, training) = try plan()
+            let path = outputPath(for: modelType)
+            if group.isRoot { lock = try TrainingLock(path) }
+            let images = try loadImages(modelType: modelType, hyperparametersJSON: hyperparametersJSON, training: training)
+            // The flags are checked; what still fails here is the model plugin refusing its
+            // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
+            let run = try usageErrors {
+                try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
+                                      settings: training, imageShape: images.train.shape, classNames: images.train.classNames)
+            }
+            run.settings.worldSize = group.size > 1 ? group.size : nil
+            prepared = (run, images, path)
+        })
+        let (ownRun, images, path) = prepared!
+        try group.requireSame(jobDescription(ownRun, images))
+        let run = try TrainingRun.shared(ownRun, over: group)
+        let training = run.settings
+        print("training \(run.modelType.name) on \(Output.printable(training.dataset)) (\(plural(images.train.count, "image")) of \(images.train.shape), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(threadsAndProcesses(group)))")
+        print("hyper-parameters \(run.model.hyperparametersJSON)")
+        fflush(nil)  // a log or a pipe shows the header now, not after the first epoch
+        defer { lock?.release() }
+        try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
+    }
 
-        let path = outputPath(for: modelType)
+    /// The training and test images the flags name.
+    private func loadImages(modelType: any TrainableModel.Type, hyperparametersJSON: String,
+                            training: TrainingSettings) throws -> (train: ImageSet, test: ImageSet) {
         if training.imageFolder != nil {
             // Before decoding anything: a model that cannot take images of this size (a
             // perceptron over 4096x4096 pixels) is a one-line error now, not after minutes of
@@ -115,20 +148,10 @@ struct Train: ParsableCommand {
             }
         }
         // The folder as the user named it (messages name its files so); the settings keep its absolute path.
-        let images = try training.imageFolder.map { _ in
+        return try training.imageFolder.map { _ in
             try DataOptions.loadFolder(data.data!, side: imageSize ?? Self.defaultImageSize, channels: channels,
                                        testFraction: training.testFraction ?? 0, seed: training.seed, limit: limit)
         } ?? data.load(training.dataset, limit: limit)
-        // The flags are checked; what still fails here is the model plugin refusing its
-        // hyper-parameters (`--set latent=-3`), which is a command-line mistake too.
-        let run = try usageErrors {
-            try TrainingRun.start(modelType, hyperparametersJSON: hyperparametersJSON,
-                                  settings: training, imageShape: images.train.shape, classNames: images.train.classNames)
-        }
-        print("training \(modelType.name) on \(Output.printable(training.dataset)) (\(plural(images.train.count, "image")) of \(images.train.shape), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(plural(ComputeThreads.count, "thread")))")
-        print("hyper-parameters \(run.model.hyperparametersJSON)")
-        fflush(nil)  // a log or a pipe shows the header now, not after the first epoch
-        try drive(run, data: images, checkpoint: path, checkpointEvery: checkpointEvery)
     }
 }
 
@@ -150,25 +173,57 @@ struct Resume: ParsableCommand {
     }
 
     func run() throws {
-        StopRequest.install()
+        let group = try MPILaunch.processGroup()
+        StopRequest.install(keepHandler: MPILaunch.isLaunched)
         compute.apply()
-        let run = try file.load()
-        if let epochs {
-            guard epochs > run.epoch || (epochs == run.epoch && run.stepInEpoch > 0) else {
-                throw ValidationError("\(file.checkpoint) has already trained \(plural(run.epoch, "epoch")); pass --epochs N with N > \(run.epoch)")
+        // Rank 0 reads the checkpoint (only its machine needs the file) and locks it; every
+        // process then gets its run and loads the data itself.
+        var loaded: TrainingRun?
+        var lock: TrainingLock?
+        try group.agree(group.attempt {
+            guard group.isRoot else { return }
+            let run = try file.load()
+            if let epochs {
+                guard epochs > run.epoch || (epochs == run.epoch && run.stepInEpoch > 0) else {
+                    throw ValidationError("\(file.checkpoint) has already trained \(plural(run.epoch, "epoch")); pass --epochs N with N > \(run.epoch)")
+                }
+                run.settings.epochs = epochs
             }
-            run.settings.epochs = epochs
-        }
-        if run.isFinished {
-            throw ValidationError("\(file.checkpoint) finished its \(plural(run.settings.epochs, "epoch")); pass --epochs N with N > \(run.epoch) to train more")
-        }
-        try OutputPath.checkResumable(file.checkpoint)
-        let images = try data.load(for: run, limit: run.settings.limit)
+            if run.isFinished {
+                throw ValidationError("\(file.checkpoint) finished its \(plural(run.settings.epochs, "epoch")); pass --epochs N with N > \(run.epoch) to train more")
+            }
+            try OutputPath.checkResumable(file.checkpoint)
+            lock = try TrainingLock(file.checkpoint)
+            let written = run.settings.worldSize ?? 1
+            if written != group.size { print("the checkpoint was written by \(plural(written, "process")); continuing on \(group.size)") }
+            run.settings.worldSize = group.size > 1 ? group.size : nil
+            loaded = run
+        })
+        let run = try TrainingRun.shared(loaded, over: group)
+        var images: (train: ImageSet, test: ImageSet)?
+        try group.agree(group.attempt { images = try data.load(for: run, limit: run.settings.limit) })
+        try group.requireSame(jobDescription(run, images!))
         print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch")))")
         fflush(nil)
-        try drive(run, data: images, checkpoint: file.checkpoint, checkpointEvery: checkpointEvery)
+        defer { lock?.release() }
+        try drive(run, data: images!, checkpoint: file.checkpoint, checkpointEvery: checkpointEvery)
     }
 }
 
+/// What every process of a job must agree on, a "what: value" line each.
+func jobDescription(_ run: TrainingRun, _ images: (train: ImageSet, test: ImageSet)) -> String {
+    ["zoo: \(ZooVersion.current)", "model: \(run.modelType.name)", "hyper-parameters: \(run.model.hyperparametersJSON)",
+     "settings: \(JSONText.encode(run.settings))",
+     "training images: \(images.train.count) of \(images.train.shape), checksum \(images.train.checksum)",
+     "test images: \(images.test.count), checksum \(images.test.checksum)"].joined(separator: "\n")
+}
+
+/// "2 threads", or "2 processes of 2 threads" under mpirun.
+func threadsAndProcesses(_ group: any ProcessGroup) -> String {
+    group.size > 1 ? "\(plural(group.size, "process")) of \(plural(ComputeThreads.count, "thread"))" : plural(ComputeThreads.count, "thread")
+}
+
 /// "1 epoch", "3 epochs".
-func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+func plural(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : noun.hasSuffix("s") ? "es" : "s")"
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Zoo
+import ZooMPI
 
 /// The `zoo` command line. Packages that register their own models reuse it whole:
 /// `ZooCommand.run(models: builtinModels + [MyModel.self])`.
@@ -22,18 +23,29 @@ public struct ZooCommand: ParsableCommand {
     public static func run(models: [any TrainableModel.Type], arguments: [String]? = nil) -> Never {
         ModelRegistry.register(models)
         let given = NegativeValues.attached(arguments ?? Array(CommandLine.arguments.dropFirst()))
+        // Under mpirun, rank 0 speaks for the job: the others print nothing.
+        if !MPILaunch.isRoot { dup2(open("/dev/null", O_WRONLY), STDOUT_FILENO) }
         do {
             try checkVerb(given)
+            try checkProcessCount(given)
             var command = try parseAsRoot(given)
             try command.run()
+            MPILaunch.finish()
             exit()
         } catch {
             // Help and version requests exit cleanly through the parser; real errors get one line.
-            if exitCode(for: error) == .success { exit(withError: error) }
+            if exitCode(for: error) == .success {
+                MPILaunch.finish()
+                exit(withError: error)
+            }
             if let code = error as? ExitCode {  // an exit status with its message already printed
                 fflush(nil)
                 exit(withError: code)
             }
+            // Rank 0 reports for the job: a mistake in the command line every rank makes alike,
+            // a failure during training every rank meets at the same step, and any rank's
+            // failure to start (which `ProcessGroup.agree` hands to rank 0).
+            if !MPILaunch.isRoot { exit(withError: ExitCode(1)) }
             var message = Output.printable(oneLine(error))
             // Only a mistyped command line needs pointing at the help; a failure of the work itself does not.
             let isUsageError = exitCode(for: error) == .validationFailure
@@ -61,6 +73,13 @@ public struct ZooCommand: ParsableCommand {
         let candidate = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
         guard let candidate, !candidate.hasPrefix("-"), candidate != "help", !verbs.contains(candidate) else { return }
         throw ValidationError("unknown command '\(candidate)'; commands: \(verbs.joined(separator: ", "))")
+    }
+
+    /// Several processes train one model together; any other verb would run N times over.
+    static func checkProcessCount(_ arguments: [String]) throws {
+        guard let processes = MPILaunch.environment?.size, processes > 1, let verb = arguments.first,
+              verbs.contains(verb), !["train", "resume"].contains(verb) else { return }
+        throw ValidationError("zoo \(verb) runs on one process; of the verbs only train and resume run under mpirun -np \(processes)")
     }
 
     /// `zoo help train` when the command line names a verb, else `zoo help`.

@@ -1,6 +1,7 @@
 import CBench
 import Foundation
 import ZooModels
+import ZooMPI
 
 // zoo-bench: one measurement per process, printed as one JSON line for ./run to collect.
 //   zoo-bench train MODEL EPOCHS BATCH THREADS [IMAGES]
@@ -13,6 +14,10 @@ import ZooModels
 //   zoo-bench conv BATCH THREADS                 a DCGAN-sized step against its own convolution primitives
 //                                                (and GEMMs) replayed alone: the convolution limit
 //   zoo-bench conv MODEL BATCH THREADS           the same for the registered MODEL's own training step
+//   mpirun -np N zoo-bench allreduce MODEL STEPS THREADS
+//                                                data-parallel training on N processes: seconds per step
+//                                                (epochs of STEPS steps of 128), the bytes each step
+//                                                allreduces, and those allreduces timed alone
 
 ModelRegistry.register(builtinModels)
 let arguments = CommandLine.arguments
@@ -29,7 +34,7 @@ if arguments.count == 4, arguments[1] == "conv", let batch = Int(arguments[2]), 
     exit(0)
 }
 guard (5...7).contains(arguments.count) else {
-    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS [IMAGES] | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS | conv [MODEL] BATCH THREADS\n".utf8))
+    FileHandle.standardError.write(Data("usage: zoo-bench train MODEL EPOCHS BATCH THREADS [IMAGES] | gemm MODEL BATCH THREADS | sample MODEL COUNT THREADS | peak THREADS | conv [MODEL] BATCH THREADS | allreduce MODEL STEPS THREADS\n".utf8))
     exit(2)
 }
 let mode = arguments[1], modelType = try ModelRegistry.model(named: arguments[2])
@@ -191,6 +196,31 @@ case "phases":
     }
     let steps = Double(batches.count - 20) / 1000
     emit(["data_ms": data / steps, "forward_ms": forward / steps, "backward_ms": backward / steps, "adam_ms": update / steps])
+
+case "allreduce":
+    // Under mpirun: one warm-up epoch and one timed epoch of STEPS global batches of 128, as
+    // `mpirun -np N zoo train` runs them (shards, gradient averaging, loss and buffer exchange).
+    let group = try MPILaunch.processGroup()
+    let steps = numbers[0]
+    var settings = modelType.defaultTraining
+    settings.epochs = 2
+    let run = try TrainingRun.start(modelType, hyperparametersJSON: modelType.defaultHyperparametersJSON, settings: settings)
+    run.group = group
+    let images = train.prefix(steps * settings.batchSize)
+    while !run.isFinished { try run.trainEpoch(train: images, test: test.prefix(250)) }
+    let stepSeconds = run.lastEpochStepSeconds! / Double(steps)
+    // The collectives alone: each optimizer's gradients in one buffer, as each step sends them.
+    let counts = run.optimizers.map { $0.optimizer.parameters.reduce(0) { $0 + $1.parameter.value.count } }
+    var buffers = counts.map { [Float](repeating: 0, count: $0) }
+    let allreduceSeconds = secondsPerCall {
+        for i in buffers.indices { try! buffers[i].withUnsafeMutableBufferPointer { try group.sum($0) } }
+    }
+    if group.isRoot {
+        emit(["model": modelType.name, "processes": group.size, "threads": numbers[1], "batch": settings.batchSize,
+              "step_seconds": stepSeconds, "bytes_per_step": counts.reduce(0, +) * MemoryLayout<Float>.size,
+              "allreduces_per_step": counts.count, "allreduce_seconds_per_step": allreduceSeconds])
+    }
+    MPILaunch.finish()
 
 default:
     FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))

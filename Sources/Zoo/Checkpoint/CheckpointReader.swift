@@ -9,6 +9,15 @@ public enum CheckpointReader {
         try opening(path) { try read($0, name: path) }
     }
 
+    /// The run in a checkpoint's bytes (another process's, in data-parallel training).
+    public static func decode(_ bytes: [UInt8], name: String) throws -> TrainingRun {
+        do {
+            return try read(try HDF5File.open(image: bytes, name: name), name: name)
+        } catch let error as HDF5Error {
+            throw ZooError(error.description)
+        }
+    }
+
     /// The run, who wrote it, and every stored dataset, for `zoo inspect`: all from one open
     /// of the file, so a save that replaces it meanwhile cannot mix two versions.
     public static func inspect(_ path: String) throws -> CheckpointContents {
