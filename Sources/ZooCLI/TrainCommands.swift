@@ -99,8 +99,8 @@ struct Train: ParsableCommand {
     static let defaultImageSize = 28
 
     func run() throws {
+        StopRequest.install(keepListening: MPILaunch.isLaunched)
         let group = try MPILaunch.processGroup()
-        StopRequest.install(keepHandler: MPILaunch.isLaunched)
         compute.apply()
         // Every process reads its own flags and data; rank 0 also locks the checkpoint. Under
         // mpirun all go on only when all succeeded (`agree`).
@@ -173,8 +173,8 @@ struct Resume: ParsableCommand {
     }
 
     func run() throws {
+        StopRequest.install(keepListening: MPILaunch.isLaunched)
         let group = try MPILaunch.processGroup()
-        StopRequest.install(keepHandler: MPILaunch.isLaunched)
         compute.apply()
         // Rank 0 reads the checkpoint (only its machine needs the file) and locks it; every
         // process then gets its run and loads the data itself.
