@@ -105,6 +105,7 @@ public final class TrainingRun {
         }
         let distributed = group.size > 1
         let shard = BatchShard(batches, rank: group.rank, size: group.size)
+        try requireTwoImagesPerBatchNorm(shard, trainingImages: train.count)
         let averaging = distributed ? optimizers.map { GradientAveraging($0.optimizer, group: group) } : []
         let optimizerList = distributed ? averaging : optimizers.map(\.optimizer)
         // Batch normalization and dropout train only here; everywhere else the model evaluates.
@@ -170,6 +171,21 @@ public final class TrainingRun {
         partialSeconds = 0
         try checkpoint(self)
         return record
+    }
+
+    /// Batch normalization in training normalises over the batch: a batch (or a process's
+    /// share of one) of a single image has nothing to normalise a feature over (PyTorch refuses
+    /// it too). Checked before the first step, for every model with batch-norm statistics.
+    func requireTwoImagesPerBatchNorm(_ shard: BatchShard, trainingImages: Int) throws {
+        guard model.namedBuffers.contains(where: { $0.buffer.isVariance }), shard.count > 0 else { return }
+        let last = shard.globalCount(shard.count - 1), smallest = min(settings.batchSize, last)
+        guard smallest / shard.size < 2 else { return }
+        let which = shard.size > 1
+            ? "a batch of \(smallest) images over \(shard.size) processes gives some \(smallest / shard.size == 0 ? "none" : "1")"
+            : last < settings.batchSize
+            ? "the last batch of \(trainingImages) training images in batches of \(settings.batchSize) has \(last)"
+            : "batches of \(settings.batchSize)"
+        throw ZooError("\(modelType.name) uses batch normalization, which needs at least 2 images per batch\(shard.size > 1 ? " on each process" : ""); \(which) (change --batch-size or --limit\(shard.size > 1 ? ", or run fewer processes" : ""))")
     }
 
     /// Images per forward pass when evaluating or summarising a data set. Their buffers stay in
