@@ -6,7 +6,11 @@ import ZooMPI
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model, writing a checkpoint at the end of every epoch.",
-        discussion: "Defaults reproduce the reference lab for each model; `zoo list` shows them.")
+        discussion: """
+            Defaults reproduce the reference lab for each model; `zoo list` shows them. Under \
+            `mpirun -np N`, N processes train one model together, each on its share of every batch \
+            (README: "Training on several processes or machines").
+            """)
 
     @Argument(help: "The model to train (see `zoo list`).")
     var model: String
@@ -158,7 +162,10 @@ struct Train: ParsableCommand {
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue training from a checkpoint, exactly where it stopped.",
-        discussion: "With the same thread count the result is bit-identical to an uninterrupted run.")
+        discussion: """
+            With the same thread count (and process count, under mpirun) the result is \
+            bit-identical to an uninterrupted run. Any number of processes can resume a checkpoint.
+            """)
 
     @OptionGroup var file: CheckpointArgument
     @Option(help: "Total epochs to reach (default: the checkpoint's target).")
