@@ -155,8 +155,11 @@ public final class TrainingRun {
         let endOfSteps = clock.now
         if distributed { try requireIdenticalWeights() }
         model.setTraining(false)
+        // The steps' buffers go before the evaluation's come, and those before the next steps'.
+        Tensor.releasePooledMemory()
         model.epochFinished(trainingSet: train.batches(size: Self.evaluationBatchSize, range: modelType.pixelRange))
         let metrics = evaluate(test)
+        Tensor.releasePooledMemory()
         let record = EpochRecord(epoch: epoch + 1,
                                  losses: partialLossSums.mapValues { $0 / Double(max(partialImages, 1)) },
                                  metrics: metrics,
@@ -188,10 +191,10 @@ public final class TrainingRun {
         throw ZooError("\(modelType.name) uses batch normalization, which needs at least 2 images per batch\(shard.size > 1 ? " on each process" : ""); \(which) (change --batch-size or --limit\(shard.size > 1 ? ", or run fewer processes" : ""))")
     }
 
-    /// Images per forward pass when evaluating or summarising a data set. Their buffers stay in
-    /// the tensor pool next to training's, so this bounds what evaluation adds to a training
-    /// process's memory (at 1000 it added 44 MB to the GAN's); 250 divides MNIST's 60,000 and
-    /// 10,000, so no odd-sized last batch adds more.
+    /// Images per forward pass when evaluating or summarising a data set: this bounds the
+    /// evaluation's working set (its buffers and training's take turns in the tensor pool, which
+    /// is emptied between the two); 250 divides MNIST's 60,000 and 10,000, so no odd-sized last
+    /// batch adds more.
     public static let evaluationBatchSize = 250
 
     /// Test-set metrics, averaged per image. Uses its own fixed noise so evaluating never moves
