@@ -41,11 +41,18 @@ final class TrainingLock {
         _ = line.withCString { pwrite(descriptor, $0, strlen($0), 0) }
     }
 
+    private var held = true
+
     /// Removes the lock file and releases the lock (the kernel releases it anyway on exit).
+    /// Also when the lock goes away unreleased: a run that fails to start leaves no lock file.
     func release() {
+        guard held else { return }
+        held = false
         unlink(path)
         close(descriptor)
     }
+
+    deinit { release() }
 
     /// `.NAME.lock` in the checkpoint's folder, with the folder (and the checkpoint, where it is
     /// a link) resolved, so two names for one file share one lock.

@@ -225,6 +225,12 @@ final class DistributedTrainingTests: CheckpointTestCase {
 
         lock.release()
         requireSuccess(try CheckpointFixtures.runZoo(["resume", checkpoint, "--epochs", "2"]))
+
+        // A run that fails after taking the lock (here: the model refuses its hyper-parameters)
+        // leaves no lock file behind.
+        let refused = try CheckpointFixtures.runZoo(["train", "ae", "--latent", "1", "--set", "hidden=[-3]", "--out", path("other.h5")])
+        XCTAssertNotEqual(refused.status, 0, refused.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path(".other.h5.lock")), refused.output)
     }
 
     /// Two "machines": network namespaces made here, joined by a veth pair on 10.201.0.0/24,
