@@ -8,6 +8,9 @@
 // DCGAN-sized layers, blocked kernels with those reorders run 1.2-3.5x faster than the plain
 // im2col+GEMM ones, except the backward passes of a convolution with one input channel (a
 // gray image's first layer), which are 1.5-3x slower blocked: those stay plain.
+//
+// In bf16 each direction's two inputs are bfloat16 in the primitive and its output float32: the
+// staging reorders convert as they block (see zoo_precision in zoo_primitives.h).
 #include "zoo_primitives.h"
 #include "primitive_cache.h"
 
@@ -18,7 +21,7 @@ static struct zoo_primitive_key key_for(const struct zoo_conv2d *g, int directio
     struct zoo_primitive_key key = zoo_primitive_key_make(OP_BASE + direction);
     const long values[] = {g->batch, g->in_channels, g->in_h, g->in_w, g->out_channels, g->out_h, g->out_w,
                            g->kernel_h, g->kernel_w, g->stride_h, g->stride_w, g->pad_top, g->pad_left,
-                           g->pad_bottom, g->pad_right, g->dilation_h, g->dilation_w};
+                           g->pad_bottom, g->pad_right, g->dilation_h, g->dilation_w, g->precision};
     for (unsigned i = 0; i < sizeof values / sizeof *values; i++) key.values[i] = values[i];
     return key;
 }
@@ -26,7 +29,7 @@ static struct zoo_primitive_key key_for(const struct zoo_conv2d *g, int directio
 static struct zoo_conv2d geometry_of(const struct zoo_primitive_key *key) {
     const long *v = key->values;
     struct zoo_conv2d g = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9],
-                           v[10], v[11], v[12], v[13], v[14], v[15], v[16]};
+                           v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17]};
     return g;
 }
 
@@ -37,7 +40,14 @@ struct layouts {
     dnnl_memory_desc_t src_as, weights_as, dst_as;   // requested of oneDNN
 };
 
-static dnnl_status_t describe_memory(const struct zoo_conv2d *g, bool blocked, struct layouts *m) {
+// The memory of `direction` (its inputs bf16 in bf16 precision, its output always f32).
+static dnnl_status_t describe_memory(const struct zoo_conv2d *g, bool blocked, int direction, struct layouts *m) {
+    const bool bf16 = g->precision == zoo_precision_bf16;
+    const bool forward = direction == FORWARD || direction == FORWARD_BIAS;
+    const bool weights_out = direction == BACKWARD_WEIGHTS || direction == BACKWARD_WEIGHTS_BIAS;
+    const dnnl_data_type_t src_type = bf16 && direction != BACKWARD_DATA ? dnnl_bf16 : dnnl_f32;
+    const dnnl_data_type_t weights_type = bf16 && !weights_out ? dnnl_bf16 : dnnl_f32;
+    const dnnl_data_type_t dst_type = bf16 && !forward ? dnnl_bf16 : dnnl_f32;
     const long src_dims[] = {g->batch, g->in_channels, g->in_h, g->in_w};
     const long weight_dims[] = {g->out_channels, g->in_channels, g->kernel_h, g->kernel_w};
     const long dst_dims[] = {g->batch, g->out_channels, g->out_h, g->out_w};
@@ -46,15 +56,13 @@ static dnnl_status_t describe_memory(const struct zoo_conv2d *g, bool blocked, s
     if (s == dnnl_success) s = zoo_plain_md(&m->weights, 4, weight_dims);
     if (s == dnnl_success) s = zoo_plain_md(&m->dst, 4, dst_dims);
     if (s == dnnl_success) s = zoo_plain_md(&m->bias, 1, bias_dims);
-    m->src_as = m->src; m->weights_as = m->weights; m->dst_as = m->dst;
-    if (s == dnnl_success && blocked) {
-        dnnl_dims_t src_d = {src_dims[0], src_dims[1], src_dims[2], src_dims[3]};
-        dnnl_dims_t weight_d = {weight_dims[0], weight_dims[1], weight_dims[2], weight_dims[3]};
-        dnnl_dims_t dst_d = {dst_dims[0], dst_dims[1], dst_dims[2], dst_dims[3]};
-        s = dnnl_memory_desc_init_by_tag(&m->src_as, 4, src_d, dnnl_f32, dnnl_format_tag_any);
-        if (s == dnnl_success) s = dnnl_memory_desc_init_by_tag(&m->weights_as, 4, weight_d, dnnl_f32, dnnl_format_tag_any);
-        if (s == dnnl_success) s = dnnl_memory_desc_init_by_tag(&m->dst_as, 4, dst_d, dnnl_f32, dnnl_format_tag_any);
-    }
+    const dnnl_format_tag_t tag = blocked ? dnnl_format_tag_any : dnnl_abcd;
+    dnnl_dims_t src_d = {src_dims[0], src_dims[1], src_dims[2], src_dims[3]};
+    dnnl_dims_t weight_d = {weight_dims[0], weight_dims[1], weight_dims[2], weight_dims[3]};
+    dnnl_dims_t dst_d = {dst_dims[0], dst_dims[1], dst_dims[2], dst_dims[3]};
+    if (s == dnnl_success) s = dnnl_memory_desc_init_by_tag(&m->src_as, 4, src_d, src_type, tag);
+    if (s == dnnl_success) s = dnnl_memory_desc_init_by_tag(&m->weights_as, 4, weight_d, weights_type, tag);
+    if (s == dnnl_success) s = dnnl_memory_desc_init_by_tag(&m->dst_as, 4, dst_d, dst_type, tag);
     return s;
 }
 
@@ -64,16 +72,17 @@ static void build(const struct zoo_primitive_key *key, dnnl_engine_t engine, str
     const bool bias = direction == FORWARD_BIAS || direction == BACKWARD_WEIGHTS_BIAS;
     const bool forward = direction == FORWARD || direction == FORWARD_BIAS;
     const bool blocked = forward || g.in_channels > 1;  // see the top of the file
-    struct layouts m;
+    struct layouts m, f;  // this direction's memory, and the forward pass's (for the hint)
     dnnl_dims_t strides = {g.stride_h, g.stride_w};
     dnnl_dims_t dilates = {g.dilation_h - 1, g.dilation_w - 1};  // oneDNN counts the gaps
     dnnl_dims_t pad_l = {g.pad_top, g.pad_left}, pad_r = {g.pad_bottom, g.pad_right};
-    out->status = describe_memory(&g, blocked, &m);
+    out->status = describe_memory(&g, blocked, direction, &m);
+    if (out->status == dnnl_success) out->status = describe_memory(&g, blocked, FORWARD, &f);
     // oneDNN's backward primitives take the forward one as a hint.
     dnnl_convolution_desc_t forward_desc, backward_desc;
     if (out->status == dnnl_success)
         out->status = dnnl_dilated_convolution_forward_desc_init(&forward_desc, dnnl_forward_training, dnnl_convolution_direct,
-                                                                 &m.src_as, &m.weights_as, bias ? &m.bias : NULL, &m.dst_as,
+                                                                 &f.src_as, &f.weights_as, bias ? &m.bias : NULL, &f.dst_as,
                                                                  strides, dilates, pad_l, pad_r);
     if (out->status != dnnl_success) return;
     dnnl_primitive_attr_t attr = zoo_primitive_attr();

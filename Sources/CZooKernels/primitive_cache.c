@@ -97,6 +97,12 @@ bool zoo_primitive_stage(struct zoo_primitive *out, dnnl_engine_t engine, int in
         return false;
     }
     out->staged_output[index] = output;
+    dnnl_memory_desc_t retyped = *user;
+    retyped.data_type = out->mds[index].data_type;
+    long elements = 1;
+    for (int d = 0; d < user->ndims; d++) elements *= user->dims[d];
+    out->converted_only[index] = dnnl_memory_desc_equal(&retyped, &out->mds[index]) &&
+                                 dnnl_memory_desc_get_size(&out->mds[index]) == (size_t)elements * dnnl_data_type_size(retyped.data_type);
     out->staged_offset[index] = out->workspace_size;
     out->workspace_size += aligned(dnnl_memory_desc_get_size(&out->mds[index]));
     return true;
@@ -137,15 +143,18 @@ static dnnl_status_t run_reorder(dnnl_primitive_t reorder, dnnl_memory_t from, d
     return dnnl_primitive_execute(reorder, stream, 2, args);
 }
 
-// Blocked copies of versioned inputs (weights), kept across calls: per thread, so no lock, and
-// at most KEPT_COPIES of them, the least recently used replaced first. A copy is found by the
-// buffer's id and the reorder that made it (a weight has one blocked layout per primitive that
-// reads it: forward and backward-data may differ) and is current while the version matches.
+// Blocked (or converted) copies of versioned inputs (weights), kept across calls: per thread, so
+// no lock, and at most KEPT_COPIES of them, the least recently used replaced first. A copy is
+// found by the buffer's id and the reorder that made it (a weight has one blocked layout per
+// primitive that reads it: forward and backward-data may differ), or, for a conversion of type
+// alone, by the id and its size (any such reorder makes the same bytes), and is current while the
+// version matches.
 #define KEPT_COPIES 64
 
 struct kept_copy {
     unsigned long long id, version;
     dnnl_primitive_t reorder;  // NULL: an empty slot
+    bool converted_only;       // then any converting reorder of the same size matches
     void *data;
     size_t size;
     unsigned long last_use;
@@ -159,23 +168,26 @@ unsigned long zoo_kept_copy_reorders(void) { return kept_reorders; }
 
 // The kept copy for `version` through `reorder`, made current (reordered from `user`) unless it
 // already is; NULL when no memory could be had (the caller then stages as usual).
-static void *kept_copy_of(const struct zoo_buffer_version *version, dnnl_primitive_t reorder,
+static void *kept_copy_of(const struct zoo_buffer_version *version, dnnl_primitive_t reorder, bool converted_only,
                           const dnnl_memory_desc_t *md, dnnl_memory_t user, dnnl_status_t *status) {
-    struct kept_copy *slot = NULL;
-    for (int i = 0; i < KEPT_COPIES && !slot; i++)
-        if (kept[i].reorder == reorder && kept[i].id == version->id) slot = &kept[i];
     const size_t size = dnnl_memory_desc_get_size(md);
+    struct kept_copy *slot = NULL;
+    for (int i = 0; i < KEPT_COPIES && !slot; i++) {
+        if (!kept[i].reorder || kept[i].id != version->id) continue;
+        if (converted_only ? kept[i].converted_only && kept[i].size == size : kept[i].reorder == reorder) slot = &kept[i];
+    }
     bool current = slot && slot->version == version->version;
     if (!slot) {
         slot = &kept[0];
         for (int i = 1; i < KEPT_COPIES; i++)
             if (!kept[i].reorder || (slot->reorder && kept[i].last_use < slot->last_use)) slot = &kept[i];
-        if (slot->size < size) {
+        if (slot->size != size) {
             free(slot->data);
             slot->data = aligned_alloc(64, aligned(size));
             slot->size = slot->data ? size : 0;
         }
         slot->reorder = slot->data ? reorder : NULL;
+        slot->converted_only = converted_only;
         slot->id = version->id;
         if (!slot->data) return NULL;
     }
@@ -223,7 +235,7 @@ dnnl_status_t zoo_primitive_execute_versioned(const struct zoo_primitive *p, voi
         // A versioned input's blocked copy is kept (and reordered only when stale).
         void *kept_data = NULL;
         if (staged && !p->staged_output[i] && versions && versions[i])
-            kept_data = kept_copy_of(versions[i], p->reorders[i], &p->mds[i], user[i], &status);
+            kept_data = kept_copy_of(versions[i], p->reorders[i], p->converted_only[i], &p->mds[i], user[i], &status);
         if (status != dnnl_success) break;
         void *own = kept_data ? kept_data : staged ? (char *)scratch + p->staged_offset[i] : pointers[i];
         status = dnnl_memory_create(&args[i].memory, &p->mds[i], engine, own);

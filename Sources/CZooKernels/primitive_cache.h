@@ -36,6 +36,10 @@ struct zoo_primitive {
     dnnl_memory_desc_t user_mds[ZOO_PRIMITIVE_MAX_ARGS];
     dnnl_primitive_t reorders[ZOO_PRIMITIVE_MAX_ARGS];  // NULL: not staged
     bool staged_output[ZOO_PRIMITIVE_MAX_ARGS];
+    // Staged by a change of data type alone (f32 to bf16, same dims and strides, dense): the
+    // staged copy is then the same whichever primitive made it, so a kept copy is shared by
+    // every primitive that reads the buffer (a weight read as W in one product and Wᵀ in another).
+    bool converted_only[ZOO_PRIMITIVE_MAX_ARGS];
     size_t staged_offset[ZOO_PRIMITIVE_MAX_ARGS];
     size_t workspace_size;
 };

@@ -34,10 +34,15 @@ extension ReferenceClassifier {
             guard images.rank == 4 else { throw ZooError("images must be [n, channels, height, width], got \(images.shape)") }
             try requireShape(ImageShape(channels: images.shape[1], height: images.shape[2], width: images.shape[3]), of: "the images")
             let input = Self.convert(images, from: range, to: pixelRange)
-            let batchFeatures = classifier.features(of: input)
+            // The yardstick measures in fp32, whatever precision made the images (the batches
+            // may be a model's samples, drawn lazily in its own precision).
+            let (batchFeatures, logits) = ComputePrecision.using(.fp32) {
+                let batchFeatures = classifier.features(of: input)
+                return (batchFeatures, classifier.logits(fromFeatures: batchFeatures))
+            }
             width = batchFeatures.shape[1]
             features += batchFeatures.scalars
-            probabilities += Self.softmax(classifier.logits(fromFeatures: batchFeatures))
+            probabilities += Self.softmax(logits)
         }
         let matrix = try FeatureMatrix(rows: width == 0 ? 0 : features.count / width, columns: max(width, 1), values: features)
         return ImageDescription(features: matrix, statistics: try GaussianStatistics(matrix),

@@ -98,6 +98,12 @@ public final class TrainingRun {
                            checkpoint: (TrainingRun) throws -> Void = { _ in }) throws -> EpochRecord {
         try requireImageSize(of: train)
         try requireImageSize(of: test)
+        // The epoch's steps and evaluation run in the run's precision.
+        let precision = settings.precision ?? .fp32
+        if let reason = precision.unavailableReason { throw ZooError("precision \(precision.rawValue): \(reason)") }
+        let precisionBefore = ComputePrecision.current
+        ComputePrecision.set(precision)
+        defer { ComputePrecision.set(precisionBefore) }
         var shuffler = dataGenerator
         let batches = train.batches(size: settings.batchSize, order: shuffler.permutation(train.count), range: modelType.pixelRange)
         guard stepInEpoch < batches.count else {

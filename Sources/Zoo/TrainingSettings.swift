@@ -20,6 +20,9 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     /// The number of processes (`mpirun -np N`) that wrote the checkpoint, when more than one;
     /// nil for one. Steps and counters are global, so any number of processes can resume it.
     public var worldSize: Int?
+    /// The precision of the matrix products and convolutions (`--precision`); nil for fp32, so a
+    /// checkpoint trained in fp32 reads as it always did. `zoo resume --precision` may change it.
+    public var precision: Precision?
 
     public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Float = 1e-3,
                 beta1: Float = 0.9, beta2: Float = 0.999, seed: UInt64 = 0, dataset: String = "mnist", limit: Int? = nil) {

@@ -6,17 +6,27 @@ import Zoo
 struct ComputeOptions: ParsableArguments {
     @Option(help: "Threads for the math (default: all cores). Same seed and threads give identical results.")
     var threads: Int?
+    @Option(help: ArgumentHelp("fp32, or bf16: matrix products and convolutions on bfloat16 copies of their operands, accumulated in fp32 (needs AVX512_BF16). Training keeps it in the checkpoint (default: fp32, or the checkpoint's).", valueName: "fp32|bf16"))
+    var precision: Precision?
 
     func validate() throws {
         if let threads, !(1...ComputeThreads.maximum).contains(threads) {
             throw ValidationError("--threads must be between 1 and \(ComputeThreads.maximum), got \(threads)")
         }
+        if let precision, let reason = precision.unavailableReason {
+            throw ValidationError("--precision \(precision.rawValue): \(reason)")
+        }
     }
 
+    /// Sets the thread count and the precision of the verbs that run a model as it is (training
+    /// takes its precision from the run's settings).
     func apply() {
         if let threads { ComputeThreads.set(threads) }
+        ComputePrecision.set(precision ?? .fp32)
     }
 }
+
+extension Precision: ExpressibleByArgument {}
 
 /// Runs checks of command-line values that live in the library (which throws `ZooError`) and
 /// reports their failures as the usage errors they are: exit 64, with a pointer to the help.

@@ -85,6 +85,7 @@ struct Train: ParsableCommand {
         if let epochs { training.epochs = epochs }
         if let batchSize { training.batchSize = batchSize }
         if let lr { training.learningRate = lr }
+        training.precision = compute.precision == .bf16 ? .bf16 : nil
         try training.validate()
         if let checkpointEvery, checkpointEvery < 1 { throw ZooError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
         return (modelType, try modelType.hyperparametersJSON(overriding: overrides), training)
@@ -128,7 +129,7 @@ struct Train: ParsableCommand {
         try group.requireSame(jobDescription(ownRun, images))
         let run = try TrainingRun.shared(ownRun, over: group)
         let training = run.settings
-        print("training \(run.modelType.name) on \(Output.printable(training.dataset)) (\(plural(images.train.count, "image")) of \(images.train.shape), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(threadsAndProcesses(group)))")
+        print("training \(run.modelType.name) on \(Output.printable(training.dataset)) (\(plural(images.train.count, "image")) of \(images.train.shape), \(plural(training.epochs, "epoch")), batch \(training.batchSize), lr \(training.learningRate), seed \(training.seed), \(threadsAndProcesses(group))\(training.precision.map { ", \($0.rawValue)" } ?? ""))")
         print("hyper-parameters \(run.model.hyperparametersJSON)")
         fflush(nil)  // a log or a pipe shows the header now, not after the first epoch
         defer { lock?.release() }
@@ -203,6 +204,13 @@ struct Resume: ParsableCommand {
             lock = try TrainingLock(file.checkpoint)
             let written = run.settings.worldSize ?? 1
             if written != group.size { print("the checkpoint was written by \(plural(written, "process")); continuing on \(group.size)") }
+            let trainedIn = run.settings.precision ?? .fp32
+            if let precision = compute.precision, precision != trainedIn {
+                print("the checkpoint was trained in \(trainedIn.rawValue); continuing in \(precision.rawValue)")
+                run.settings.precision = precision == .bf16 ? .bf16 : nil
+            } else if let reason = trainedIn.unavailableReason {
+                throw ZooError("\(file.checkpoint) trains in \(trainedIn.rawValue), which cannot run here: \(reason) (pass --precision fp32 to continue in fp32)")
+            }
             run.settings.worldSize = group.size > 1 ? group.size : nil
             loaded = run
         })
@@ -210,7 +218,7 @@ struct Resume: ParsableCommand {
         var images: (train: ImageSet, test: ImageSet)?
         try group.agree(group.attempt { images = try data.load(for: run, limit: run.settings.limit) })
         try group.requireSame(jobDescription(run, images!))
-        print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch")))")
+        print("resuming \(run.modelType.name) from \(file.checkpoint) at epoch \(run.epoch + 1), step \(run.stepInEpoch) (target \(plural(run.settings.epochs, "epoch"))\(run.settings.precision.map { ", \($0.rawValue)" } ?? ""))")
         fflush(nil)
         defer { lock?.release() }
         try drive(run, data: images!, checkpoint: file.checkpoint, checkpointEvery: checkpointEvery)

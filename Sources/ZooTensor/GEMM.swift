@@ -12,30 +12,62 @@ public struct GEMMShape: Hashable, Sendable, Codable {
 /// Matrix products through oneDNN (row-major): C = op(A)·op(B) + beta·C.
 /// Transposes are flags to the GEMM, never copies.
 public enum GEMM {
-    /// op(a)·op(b) for 2-D tensors; op transposes when the flag is set.
-    public static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    /// op(a)·op(b) for 2-D tensors; op transposes when the flag is set. In bf16 (see
+    /// `Precision`), `bIsWeight` keeps b's converted copy while b is unchanged (a layer's weight,
+    /// converted once per optimizer step rather than once per product).
+    public static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                               precision: Precision = .fp32, bIsWeight: Bool = false) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[1] : a.shape[0]
         let n = transposeB ? b.shape[0] : b.shape[1]
         var c = Tensor(shape: [m, n], unsafeUninitialized: { _ in })
-        accumulate(a, b, transposeA: transposeA, transposeB: transposeB, into: &c, beta: 0)
+        if precision == .bf16 {
+            mixed(a, b, transposeA, transposeB, bias: nil, bIsWeight: bIsWeight, into: &c)
+        } else {
+            accumulate(a, b, transposeA: transposeA, transposeB: transposeB, into: &c, beta: 0)
+        }
         return c
     }
 
     /// op(a)·op(b) + bias on every row (bias: [n]): a Linear layer's forward pass, the bias
     /// added inside the product where oneDNN can.
     public static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
-                               bias: Tensor) -> Tensor {
+                               bias: Tensor, precision: Precision = .fp32, bIsWeight: Bool = false) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let n = transposeB ? b.shape[0] : b.shape[1]
         precondition(bias.shape == [n], "bias \(bias.shape) does not match a product with \(n) columns")
         var c = Tensor(shape: [transposeA ? a.shape[1] : a.shape[0], n], unsafeUninitialized: { _ in })
+        if precision == .bf16 {
+            mixed(a, b, transposeA, transposeB, bias: bias, bIsWeight: bIsWeight, into: &c)
+            return c
+        }
         run(a, b, transposeA, transposeB, &c) { m, n, k, pa, lda, pb, ldb, pc in
             bias.withUnsafeBufferPointer { pbias in
                 zoo_sgemm_bias(transposeA ? 84 : 78, transposeB ? 84 : 78, m, n, k, pa, lda, pb, ldb, pbias.baseAddress, pc, n)
             }
         } empty: { c in bias.withUnsafeBufferPointer { zoo_broadcast_rows($0.baseAddress!, c.count / max(n, 1), n, c.baseAddress!) } }
         return c
+    }
+
+    /// c = op(a)·op(b) (+ bias) in bf16 mixed precision.
+    private static func mixed(_ a: Tensor, _ b: Tensor, _ transposeA: Bool, _ transposeB: Bool, bias: Tensor?,
+                              bIsWeight: Bool, into c: inout Tensor) {
+        var version = b.bufferVersion
+        run(a, b, transposeA, transposeB, &c) { m, n, k, pa, lda, pb, ldb, pc in
+            withUnsafePointer(to: &version) { pversion in
+                withExtendedLifetime(bias) {
+                    zoo_gemm_bf16(transposeA ? 84 : 78, transposeB ? 84 : 78, m, n, k, pa, lda, nil, pb, ldb,
+                                  bIsWeight ? pversion : nil, bias.map { UnsafePointer($0.address) }, 0, pc, n)
+                }
+            }
+        } empty: { c in
+            if let bias {
+                let n = bias.count
+                bias.withUnsafeBufferPointer { zoo_broadcast_rows($0.baseAddress!, c.count / max(n, 1), n, c.baseAddress!) }
+            } else {
+                c.initialize(repeating: 0)
+            }
+        }
     }
 
     /// c = op(a)·op(b) + beta·c, in place.

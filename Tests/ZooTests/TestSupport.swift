@@ -124,8 +124,10 @@ extension XCTestCase {
     /// Runs `zoo arguments...` in `directory` with the environment cleaned of ZOO_* variables
     /// (so the machine's $ZOO_DATA cannot change what the tests see). stdout and stderr go to
     /// files, so a chatty child can never block on a full pipe.
-    /// `interruptAfter`: send SIGINT (Ctrl-C) once stdout contains this text.
-    func zoo(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120, interruptAfter: String? = nil) throws -> ZooResult {
+    /// `interruptAfter`: send SIGINT (Ctrl-C) once stdout contains this text. `environment`: more
+    /// variables for the child.
+    func zoo(_ arguments: [String], in directory: URL, timeout: TimeInterval = 120, interruptAfter: String? = nil,
+             environment extra: [String: String] = [:]) throws -> ZooResult {
         let binary = try ZooBinary.url()
         let process = Process()
         process.executableURL = binary
@@ -133,6 +135,7 @@ extension XCTestCase {
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ZOO_") }
         environment["XDG_CACHE_HOME"] = Self.cacheHome  // decoded image folders go here, not to ~/.cache
+        environment.merge(extra) { $1 }
         process.environment = environment
         let id = UUID().uuidString
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-out-\(id)")
@@ -189,9 +192,9 @@ extension XCTestCase {
     /// exits 64 and points at the help; any other failure exits 1 without that pointer.
     @discardableResult
     func zooFails(_ arguments: [String], in directory: URL, mentioning parts: [String] = [], mustNotExist: [String] = [],
-                  usage: Bool = false, quietStdout: Bool = true,
+                  usage: Bool = false, quietStdout: Bool = true, environment: [String: String] = [:],
                   file: StaticString = #filePath, line: UInt = #line) throws -> ZooResult {
-        let result = try zoo(arguments, in: directory)
+        let result = try zoo(arguments, in: directory, environment: environment)
         XCTAssertEqual(result.status, usage ? 64 : 1, "expected exit \(usage ? "64 (usage)" : "1"): \(result)", file: file, line: line)
         if quietStdout { XCTAssertEqual(result.stdout, "", "a failed command printed to stdout: \(result)", file: file, line: line) }
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)

@@ -23,6 +23,14 @@ int zoo_sgemm(char transa, char transb, long m, long n, long k, float alpha, con
 // the bias added inside the product's kernel where oneDNN can.
 int zoo_sgemm_bias(char transa, char transb, long m, long n, long k, const float *a, long lda,
                    const float *b, long ldb, const float *bias, float *c, long ldc);
+// C = op(A)·op(B) + bias (bias may be NULL) + beta·C (with a bias, beta must be 0) in mixed
+// precision: A and B rounded to bfloat16 on their way in, C accumulated in float32 (see
+// zoo_precision in zoo_primitives.h). A versioned operand (a weight; its version may be NULL)
+// is converted once per version, not once per call.
+struct zoo_buffer_version;
+int zoo_gemm_bf16(char transa, char transb, long m, long n, long k, const float *a, long lda,
+                  const struct zoo_buffer_version *a_version, const float *b, long ldb,
+                  const struct zoo_buffer_version *b_version, const float *bias, float beta, float *c, long ldc);
 
 // y = f(x), elementwise. x and y may alias.
 void zoo_exp(const float *x, float *y, long n);

@@ -19,12 +19,29 @@ struct zoo_conv2d {
     long stride_h, stride_w;
     long pad_top, pad_left, pad_bottom, pad_right;
     long dilation_h, dilation_w;  // 1: an ordinary convolution
+    long precision;               // a zoo_precision (convolutions only; pooling ignores it)
 };
+
+// The arithmetic of a matrix product or convolution. fp32: float32 throughout. bf16 (mixed
+// precision): the two operands (input and weights, or the gradient and one of them) are rounded
+// to bfloat16, nearest even, on their way into the primitive, which multiplies them exactly and
+// accumulates and returns float32. Needs a CPU with AVX512_BF16 (zoo_bf16_unavailable).
+enum zoo_precision { zoo_precision_fp32 = 0, zoo_precision_bf16 = 1 };
+
+// NULL where bf16 products run on this CPU; else one line saying why not (the CPU lacks
+// AVX512_BF16, or oneDNN declines to build a bf16 product).
+const char *zoo_bf16_unavailable(void);
+
+// dst[i] = src[i] rounded to bfloat16 (nearest, ties to even; NaN stays NaN): the conversion
+// every bf16 product applies to its operands (oneDNN's reorder, vectorized, with the AVX512_BF16
+// instruction where the CPU has it). Runs on any CPU.
+int zoo_convert_to_bf16(const float *src, unsigned short *dst, long n);
 
 // Names what a buffer holds: `id` is unique to the buffer for its life (addresses are reused,
 // ids are not) and `version` changes whenever it is written. Given for a weight, it lets a call
 // reuse the weight's blocked copy from an earlier call on the same version (see
-// primitive_cache.h): a weight is then reordered once per optimizer step, not once per call.
+// primitive_cache.h): a weight is then reordered (or converted to bf16) once per optimizer step,
+// not once per call.
 struct zoo_buffer_version {
     unsigned long long id, version;
 };

@@ -40,7 +40,7 @@ public struct Window: Equatable, Sendable {
     /// oneDNN's description of this window from `input` [n, c, h, w] to `output` [n, c', h', w']:
     /// the far-side padding is what makes the sizes agree exactly (it is smaller than the near
     /// side when the last stride does not fit; oneDNN then leaves those input rows out).
-    func geometry(input: [Int], output: [Int]) -> zoo_conv2d {
+    func geometry(input: [Int], output: [Int], precision: Precision = .fp32) -> zoo_conv2d {
         func far(_ inSize: Int, _ outSize: Int, _ k: Int, _ s: Int, _ p: Int, _ d: Int) -> Int {
             (outSize - 1) * s + d * (k - 1) + 1 - inSize - p
         }
@@ -51,7 +51,7 @@ public struct Window: Equatable, Sendable {
             pad_top: padding.height, pad_left: padding.width,
             pad_bottom: far(input[2], output[2], kernel.height, stride.height, padding.height, dilation.height),
             pad_right: far(input[3], output[3], kernel.width, stride.width, padding.width, dilation.width),
-            dilation_h: dilation.height, dilation_w: dilation.width)
+            dilation_h: dilation.height, dilation_w: dilation.width, precision: precision.kernelCode)
     }
 }
 
@@ -99,7 +99,7 @@ public enum Convolution {
 }
 
 /// A 2-D convolution (PyTorch's `F.conv2d`): x [n, in, h, w], weight [out, in, kh, kw], bias
-/// [out] or nil, to [n, out, h', w'].
+/// [out] or nil, to [n, out, h', w'], in the precision of `ComputePrecision`.
 public func conv2d(_ x: Variable, weight: Variable, bias: Variable? = nil, window: Window) -> Variable {
     window.validate("conv2d")
     precondition(x.value.rank == 4 && weight.value.rank == 4, "conv2d expects x [n, c, h, w] and weight [out, in, kh, kw], got \(x.shape) and \(weight.shape)")
@@ -108,7 +108,8 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable? = nil, windo
     if let bias { precondition(bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape) does not match weight \(weight.shape)") }
     let out = window.outputSize(height: x.shape[2], width: x.shape[3])
     precondition(out.height > 0 && out.width > 0, "conv2d: a \(x.shape[2])x\(x.shape[3]) input is smaller than the \(window.kernel) kernel")
-    let g = window.geometry(input: x.shape, output: [x.shape[0], weight.shape[0], out.height, out.width])
+    let g = window.geometry(input: x.shape, output: [x.shape[0], weight.shape[0], out.height, out.width],
+                            precision: ComputePrecision.current)
     let y = Convolution.forward(x.value, weight.value, bias: bias?.value, g)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Variable(y, inputs: inputs) { dy, needed in
@@ -147,7 +148,7 @@ public func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable? = n
     precondition(outH > 0 && outW > 0, "convTranspose2d: padding \(w.padding) leaves no output for a \(x.shape[2])x\(x.shape[3]) input")
     // The convolution whose backward-data pass this is: from the output back to the input.
     let n = x.shape[0]
-    let g = window.geometry(input: [n, outChannels, outH, outW], output: x.shape)
+    let g = window.geometry(input: [n, outChannels, outH, outW], output: x.shape, precision: ComputePrecision.current)
     var y = Convolution.backwardData(weight.value, x.value, g)
     if let bias {
         y.withUnsafeMutableBufferPointer { py in
