@@ -17,8 +17,7 @@ public struct QualityReport: Sendable {
         var generator = RandomGenerator(seed: seed)
         var drawn = 0
         let batchSize = TrainingRun.evaluationBatchSize
-        let classes = (model as? any ConditionalGenerativeModel)?.classCount
-        let intendedLabels = classes.map { classes in (0..<count).map { $0 % classes } }
+        let intendedLabels = (model as? any ConditionalGenerativeModel)?.balancedLabels(count)
         let batches = AnyIterator<Tensor> {
             guard drawn < count else { return nil }
             let n = min(batchSize, count - drawn)

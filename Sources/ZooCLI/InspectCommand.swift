@@ -48,10 +48,13 @@ struct Inspect: ParsableCommand {
             }
         }
         print("tensors")
-        let width = tensors.map(\.path.count).max() ?? 0
-        for t in tensors {
-            let shape = "[" + t.shape.map(String.init).joined(separator: ", ") + "]"
-            print("  \(t.path.padding(toLength: width, withPad: " ", startingAt: 0))  \(t.type.padding(toLength: 7, withPad: " ", startingAt: 0)) \(shape.padding(toLength: 12, withPad: " ", startingAt: 0)) \(t.storedBytes) bytes")
+        // Columns as wide as their widest entry (padding(toLength:) would cut a longer one short).
+        func column(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        let shapes = tensors.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" }
+        let (pathWidth, typeWidth) = (tensors.map(\.path.count).max() ?? 0, tensors.map(\.type.count).max() ?? 0)
+        let shapeWidth = shapes.map(\.count).max() ?? 0
+        for (t, shape) in zip(tensors, shapes) {
+            print("  \(column(t.path, pathWidth))  \(column(t.type, typeWidth))  \(column(shape, shapeWidth))  \(t.storedBytes) bytes")
         }
     }
 }

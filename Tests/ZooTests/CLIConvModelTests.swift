@@ -6,15 +6,7 @@ import ZooModels
 /// The convolutional and conditional plugins through every verb of the real executable, at
 /// narrow widths on a few hundred images: train, resume, sample, decode, encode, reconstruct,
 /// eval (with the quality metrics) and inspect; and the conditional ones' `--label`.
-final class CLIConvModelTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-conv-cli")
-    }
-
+final class CLIConvModelTests: CLITestCase {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     static let narrow: [String: [String]] = [
@@ -45,7 +37,13 @@ final class CLIConvModelTests: XCTestCase {
             XCTAssertNotNil(samples["fid"], eval.description)
             // Conditional samples are scored for the class they were drawn for.
             XCTAssertEqual(samples["label_accuracy"] != nil, model.hasPrefix("c") && model != "convvae", "\(model): \(eval.description)")
-            try zooOK(["inspect", file], in: folder)
+            // Every tensor line shows its whole shape (4-D convolution weights are the longest).
+            let inspected = try zooOK(["inspect", file], in: folder)
+            let tensorLines = inspected.stdout.split(separator: "\n").drop { $0 != "tensors" }.dropFirst()
+            XCTAssertFalse(tensorLines.isEmpty, inspected.description)
+            for line in tensorLines {
+                XCTAssertNotNil(line.range(of: #"\[[0-9, ]*\]\s+[0-9]+ bytes$"#, options: .regularExpression), "\(model): \(line)")
+            }
         }
     }
 

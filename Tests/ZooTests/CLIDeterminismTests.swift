@@ -5,15 +5,7 @@ import ZooModels
 
 /// Reproducibility end to end: `zoo train` with the same seed and thread count writes the same
 /// weights, bit for bit; another seed writes others.
-final class CLIDeterminismTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-cli-determinism")
-    }
-
+final class CLIDeterminismTests: CLITestCase {
     /// Two epochs over 512 images in batches of 64 (16 steps): exercises the initialisation,
     /// the shuffling, the VAE's reparameterisation noise and Adam from the seed.
     func train(_ out: String, seed: Int, threads: Int, epochs: Int = 2, model: [String] = ["vae", "--set", "hidden=[32]"]) throws -> TrainingRun {

@@ -10,15 +10,7 @@ import ZooModels
 ///
 /// Mistakes in the command line itself are usage errors (exit 64, pointing at the help); the
 /// cases pass `usage: true` (see `zooFails`).
-final class CLIErrorTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-cli-errors")
-    }
-
+final class CLIErrorTests: CLITestCase {
     /// A copy of the shared one-epoch VAE checkpoint (latent 20) in this test's folder.
     func vaeCopy(_ name: String = "v.h5") throws -> URL {
         try copyOfSharedCheckpoint("v.h5", CLIVerbTests.vaeArguments, to: folder, as: name)

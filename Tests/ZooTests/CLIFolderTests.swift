@@ -6,14 +6,11 @@ import ZooModels
 /// `zoo train` on a folder of the user's own images, end to end through the binary: PNG and
 /// JPEG files made here from MNIST digits (gray PNGs of zeros, colour JPEGs of ones), with a
 /// corrupt, an empty, a truncated and a non-image file among them.
-final class CLIFolderTests: XCTestCase {
-    var folder: URL!
+final class CLIFolderTests: CLITestCase {
     var images: URL { folder.appendingPathComponent("digits") }
 
     override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-cli-folder")
+        try super.setUpWithError()
         let mnist = try ZooTestSupport.mnist()
         let zeros = images.appendingPathComponent("zero"), ones = images.appendingPathComponent("one")
         for class_ in [zeros, ones] { try FileManager.default.createDirectory(at: class_, withIntermediateDirectories: true) }

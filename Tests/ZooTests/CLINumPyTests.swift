@@ -5,15 +5,7 @@ import ZooModels
 
 /// `zoo sample --out x.npy` and `zoo encode --out z.npy`: NumPy files of the documented shape
 /// and range, the same bytes for the same seed, and no file of another kind replaced.
-final class CLINumPyTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-npy")
-    }
-
+final class CLINumPyTests: CLITestCase {
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
     func testSamplesAsImagesInTheUnitRange() throws {

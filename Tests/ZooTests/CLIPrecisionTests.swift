@@ -6,15 +6,7 @@ import ZooModels
 /// `--precision` through the real executable: refused with one line where the CPU cannot run
 /// bf16 (every machine can play that part: oneDNN's DNNL_MAX_CPU_ISA caps the ISA it uses), kept
 /// in the checkpoint, changed by `zoo resume --precision`, and taken by the verbs that run a model.
-final class CLIPrecisionTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-precision")
-    }
-
+final class CLIPrecisionTests: CLITestCase {
     static let small = ["--limit", "512", "--set", "hidden=[32]", "--threads", "1"]
     /// A CPU without AVX512_BF16, as oneDNN sees it.
     static let withoutBFloat16 = ["DNNL_MAX_CPU_ISA": "AVX2"]

@@ -8,15 +8,7 @@ import ZooModels
 /// Text from files reaches the terminal escaped: a checkpoint attribute holding an escape
 /// sequence, an HDF5 name holding one, a file name holding a newline. A command zoo suggests
 /// quotes its path so that pasting it names the real file.
-final class CLITerminalSafetyTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-cli-terminal")
-    }
-
+final class CLITerminalSafetyTests: CLITestCase {
     private func vaeCopy(_ name: String) throws -> URL {
         try copyOfSharedCheckpoint("v.h5", CLIVerbTests.vaeArguments, to: folder, as: name)
     }

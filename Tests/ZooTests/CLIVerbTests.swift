@@ -8,20 +8,12 @@ import ZooModels
 /// The VAE checkpoint all VAE verbs read is trained once per test process (the first test that
 /// needs it trains it, see `sharedCheckpoint`): one epoch on 1000 MNIST images with one hidden
 /// layer of 64, which takes well under a second. These tests are about plumbing, not quality.
-final class CLIVerbTests: XCTestCase {
+final class CLIVerbTests: CLITestCase {
     static let vaeArguments = ["vae", "--epochs", "1", "--limit", "1000", "--set", "hidden=[64]"]
     static let aeArguments = ["ae", "--epochs", "1", "--limit", "1000", "--set", "hidden=[32]"]
     /// One thread for the GAN: its encode runs 300 tiny gradient steps, where thread hand-offs on a
     /// busy 2-core machine cost more than the arithmetic (2.2 s with two threads, 0.3 s with one).
     static let ganArguments = ["gan", "--epochs", "1", "--limit", "1000", "--set", "hidden=[32,64]", "--latent", "16", "--threads", "1"]
-
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-cli")
-    }
 
     func vae() throws -> URL { try sharedCheckpoint("v.h5", Self.vaeArguments).url }
 

@@ -11,7 +11,9 @@ final class ConvModelLearningTests: LearningTestCase {
     /// FID of 1000 samples of `run` against the first 1000 test images.
     func frechetDistance(_ run: TrainingRun, seed: UInt64 = 5) throws -> Double {
         let classifier = try ReferenceClassifier.published(for: "mnist")
-        let test = try classifier.describe(ImageSet(try ZooTestSupport.mnist(), .test).prefix(1000))
+        // The test images' description is cached in a folder of the test's own, never the user's ~/.cache.
+        let cache = try ZooTestSupport.temporaryDirectory(self, "zoo-description-cache").path
+        let test = try classifier.describe(ImageSet(try ZooTestSupport.mnist(), .test).prefix(1000), cacheDirectory: cache)
         var generator = RandomGenerator(seed: seed)
         let samples = (0..<4).map { _ in run.generative.sample(250, generator: &generator) }
         let generated = try classifier.describe(samples, range: run.modelType.pixelRange)

@@ -48,6 +48,21 @@ final class ModelLearningTests: LearningTestCase {
         XCTAssertGreaterThan(zip(pixels[0..<784], pixels[784..<1568]).map { abs($0 - $1) }.max() ?? 0, 0.1, "two samples are the same image")
     }
 
+    /// The same AE, bound and steps in bf16 mixed precision (where the CPU has AVX512_BF16):
+    /// rounding the products' operands to 8 significant bits must not stop it learning.
+    func testAutoencoderLearnsInBFloat16() throws {
+        if let reason = Precision.bf16.unavailableReason { throw XCTSkip("bf16: \(reason)") }
+        let mnist = try ZooTestSupport.mnist()
+        let trainSet = ImageSet(mnist, .train).prefix(4000), test = ImageSet(mnist, .test).prefix(1000)
+        let residual = test.tensor(0..<test.count, range: .unit) - meanImage(of: trainSet, range: .unit)
+        let meanImageMSE = Double((residual * residual).sum()) / Double(residual.count)
+        defer { ComputePrecision.set(.fp32) }
+        ComputePrecision.set(.bf16)
+        let t = try train("ae", trainCount: 4000, testCount: 1000, steps: 300)
+        let trained = try XCTUnwrap(t.trained["mse"])
+        XCTAssertLessThan(trained, 0.9 * meanImageMSE, "the AE did not learn in bf16 (untrained \(t.untrained["mse"] ?? .nan))")
+    }
+
     // MARK: VAE
 
     /// Default VAE (784→400→2·20, 20→400→784), 200 steps of 64 on 4000 images.

@@ -6,15 +6,7 @@ import ZooModels
 /// `zoo eval` of a generative model scores its samples in a classifier's features: the scores
 /// name the classifier's checksum, repeat with the seed, sit above the floor of real images,
 /// and fall as the model trains.
-final class QualityMetricsTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        ZooTestSupport.registerBuiltins()
-        _ = try ZooBinary.url()
-        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-quality")
-    }
-
+final class QualityMetricsTests: CLITestCase {
     func classifier() throws -> String { try sharedCheckpoint("c.h5", ClassifierTests.arguments).url.path }
 
     func quality(_ checkpoint: String, _ extra: [String] = []) throws -> [String: Any] {

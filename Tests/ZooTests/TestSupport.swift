@@ -301,3 +301,15 @@ extension TrainingRun {
         return model
     }
 }
+
+/// A test of the real `zoo` executable: the built-in models registered, the binary found, and a
+/// fresh temporary folder (`folder`) for each test, removed after it.
+class CLITestCase: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        ZooTestSupport.registerBuiltins()
+        _ = try ZooBinary.url()
+        folder = try ZooTestSupport.temporaryDirectory(self, "zoo-\(String(describing: type(of: self)))")
+    }
+}
