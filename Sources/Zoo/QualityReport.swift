@@ -30,26 +30,42 @@ public struct QualityReport: Sendable {
 
     /// Scores images described by `classifier` already (from a NumPy file or a folder, say).
     public init(generated: ImageDescription, intendedLabels: [Int]? = nil, test: ImageSet, train: ImageSet,
-                classifier: ReferenceClassifier, seed: UInt64) throws {
-        let reference = try classifier.describe(test)
-        samples = try SampleQuality(generated, against: reference, intendedLabels: intendedLabels, seed: seed)
-        floor = try Self.floor(classifier.describe(train.prefix(generated.count)), against: reference, seed: seed)
+                classifier: ReferenceClassifier, seed: UInt64,
+                cacheDirectory: String = ImageFolderCache.defaultDirectory) throws {
+        let reference = try classifier.describe(test, cacheDirectory: cacheDirectory)
+        let terms = ReferenceTerms.cached(for: reference, generatedRows: generated.count, seed: seed, in: cacheDirectory)
+        samples = try SampleQuality(generated, against: reference, intendedLabels: intendedLabels, seed: seed, terms: terms)
+        floor = try Self.floor(train.prefix(generated.count), classifier: classifier, against: reference, seed: seed,
+                               terms: terms, cacheDirectory: cacheDirectory)
         classifierPath = classifier.path
         classifierMD5 = classifier.md5
         referenceImages = test.count
     }
 
     /// The floor's scores: real images against real images, so the same classifier, image sets
-    /// and seed always give the same numbers, and they are cached with the descriptions.
+    /// and seed always give the same numbers, and they are cached with the descriptions: a
+    /// cached floor is read without describing `real` at all.
+    static func floor(_ real: ImageSet, classifier: ReferenceClassifier, against reference: ImageDescription, seed: UInt64,
+                      terms: ReferenceTerms? = nil, cacheDirectory: String = ImageFolderCache.defaultDirectory) throws -> SampleQuality {
+        let realKey = DescriptionCache.key(classifierMD5: classifier.md5, images: real, range: classifier.pixelRange)
+        guard let key = floorKey(realKey, reference, seed: seed) else {
+            return try SampleQuality(classifier.describe(real, cacheDirectory: cacheDirectory), against: reference, seed: seed, terms: terms)
+        }
+        return try ResultCache.cached("score", key, in: cacheDirectory) {
+            try SampleQuality(classifier.describe(real, cacheDirectory: cacheDirectory), against: reference, seed: seed, terms: terms)
+        }
+    }
+
+    /// The floor of a described real set (its description's key names its pixels).
     static func floor(_ real: ImageDescription, against reference: ImageDescription, seed: UInt64,
                       cacheDirectory: String = ImageFolderCache.defaultDirectory) throws -> SampleQuality {
-        guard let realKey = real.cacheKey, let referenceKey = reference.cacheKey else {
+        guard let realKey = real.cacheKey, let key = floorKey(realKey, reference, seed: seed) else {
             return try SampleQuality(real, against: reference, seed: seed)
         }
-        let key = ScoreCache.key(realKey, referenceKey, seed: seed)
-        if let cached = ScoreCache.read(key, in: cacheDirectory) { return cached }
-        let quality = try SampleQuality(real, against: reference, seed: seed)
-        ScoreCache.write(quality, key: key, in: cacheDirectory)
-        return quality
+        return try ResultCache.cached("score", key, in: cacheDirectory) { try SampleQuality(real, against: reference, seed: seed) }
+    }
+
+    private static func floorKey(_ realKey: String, _ reference: ImageDescription, seed: UInt64) -> String? {
+        reference.cacheKey.map { ResultCache.key("score", [realKey, $0, "seed \(seed)"]) }
     }
 }

@@ -98,12 +98,20 @@ public struct SampleQuality: Sendable, Equatable, Codable {
     public var labelAccuracy: Double?
     public var images: Int
 
+    /// Precision and recall's k, the paper's.
+    static let neighbours = 3
+
     /// Scores `generated` against `reference`; `intendedLabels`, one per generated image, adds
-    /// the label accuracy of conditional samples. `seed` draws KID's subsets.
-    public init(_ generated: ImageDescription, against reference: ImageDescription, intendedLabels: [Int]? = nil, seed: UInt64 = 0) throws {
+    /// the label accuracy of conditional samples. `seed` draws KID's subsets. `terms`, the
+    /// reference's own share of the work for this many generated images and this seed, saves
+    /// recomputing it (the scores are the same).
+    public init(_ generated: ImageDescription, against reference: ImageDescription, intendedLabels: [Int]? = nil, seed: UInt64 = 0,
+                terms: ReferenceTerms? = nil) throws {
         fid = try Frechet.distance(generated.statistics, reference.statistics)
-        (kid, kidStd) = try KernelDistance.compute(real: reference.features, generated: generated.features, seed: seed)
-        (precision, recall) = try PrecisionRecall.compute(real: reference.features, generated: generated.features, k: 3)
+        (kid, kidStd) = try KernelDistance.compute(real: reference.features, generated: generated.features, seed: seed,
+                                                   realTerms: terms?.kernelTerms)
+        (precision, recall) = try PrecisionRecall.compute(real: reference.features, generated: generated.features,
+                                                          k: Self.neighbours, realRadii: terms?.radii)
         (classifierScore, classifierScoreStd) = try ClassifierScore.compute(probabilities: generated.probabilities, classes: generated.classes,
                                                                           splits: min(10, generated.count))
         if let intendedLabels {

@@ -20,29 +20,52 @@ public enum KernelDistance {
     /// KID mean and standard deviation over `subsets` subsets of `subsetSize` rows (capped at
     /// the smaller set) drawn without replacement from each set with `seed`: the same seed,
     /// features and thread count give the same bits.
+    ///
+    /// `realTerms` (from `realTerms(real:generatedRows:...)` with the same sets' sizes and
+    /// arguments) skips the real subsets' own kernel sums, a third of the work; the result is
+    /// the same bits.
     public static func compute(real: FeatureMatrix, generated: FeatureMatrix, subsets: Int = 100,
-                               subsetSize: Int = 1000, seed: UInt64 = 0) throws -> (mean: Double, std: Double) {
+                               subsetSize: Int = 1000, seed: UInt64 = 0, realTerms: [Double]? = nil) throws -> (mean: Double, std: Double) {
         try FeatureMatrix.checkSameColumns(real, generated, "the kernel distance")
         try FeatureMatrix.checkFloat32Products(real, generated, "the kernel distance")
+        try check(realRows: real.rows, generatedRows: generated.rows, subsets: subsets, subsetSize: subsetSize)
+        if let realTerms, realTerms.count != subsets {
+            throw MetricError(.invalidArgument, "the kernel distance was given \(realTerms.count) real terms for \(subsets) subsets")
+        }
+        var sampler = SubsetSampler(realRows: real.rows, generatedRows: generated.rows,
+                                    size: min(subsetSize, real.rows, generated.rows), seed: seed)
+        var estimates: [Double] = []
+        for subset in 0..<subsets {
+            let (x, y) = sampler.next()
+            estimates.append(unbiasedMMD2(real.tensor(rows: x), generated.tensor(rows: y), realTerm: realTerms?[subset]))
+        }
+        let mean = estimates.reduce(0, +) / Double(subsets)
+        let variance = estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(subsets)
+        return (mean, variance.squareRoot())
+    }
+
+    /// The real subsets' own terms, Σ_{i≠j} k(xᵢ, xⱼ) / (m(m−1)), of a `compute` against
+    /// `generatedRows` generated rows with these arguments: they depend on the real set alone,
+    /// so a reference set's can be kept and reused for every model scored against it.
+    public static func realTerms(real: FeatureMatrix, generatedRows: Int, subsets: Int = 100,
+                                 subsetSize: Int = 1000, seed: UInt64 = 0) throws -> [Double] {
+        try FeatureMatrix.checkFloat32Products(real, real, "the kernel distance")
+        try check(realRows: real.rows, generatedRows: generatedRows, subsets: subsets, subsetSize: subsetSize)
+        var sampler = SubsetSampler(realRows: real.rows, generatedRows: generatedRows,
+                                    size: min(subsetSize, real.rows, generatedRows), seed: seed)
+        return (0..<subsets).map { _ in realTerm(real.tensor(rows: sampler.next().real)) }
+    }
+
+    private static func check(realRows: Int, generatedRows: Int, subsets: Int, subsetSize: Int) throws {
         guard subsets >= 1 else {
             throw MetricError(.invalidArgument, "the kernel distance needs at least 1 subset, got \(subsets)")
         }
         guard subsetSize >= 2 else {
             throw MetricError(.invalidArgument, "the kernel distance needs subsets of at least 2 rows, got \(subsetSize)")
         }
-        guard real.rows >= 2, generated.rows >= 2 else {
-            throw MetricError(.tooFewRows, "the kernel distance needs at least 2 rows in each set, got \(real.rows) real and \(generated.rows) generated")
+        guard realRows >= 2, generatedRows >= 2 else {
+            throw MetricError(.tooFewRows, "the kernel distance needs at least 2 rows in each set, got \(realRows) real and \(generatedRows) generated")
         }
-        var sampler = SubsetSampler(realRows: real.rows, generatedRows: generated.rows,
-                                    size: min(subsetSize, real.rows, generated.rows), seed: seed)
-        var estimates: [Double] = []
-        for _ in 0..<subsets {
-            let (x, y) = sampler.next()
-            estimates.append(unbiasedMMD2(real.tensor(rows: x), generated.tensor(rows: y)))
-        }
-        let mean = estimates.reduce(0, +) / Double(subsets)
-        let variance = estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(subsets)
-        return (mean, variance.squareRoot())
     }
 
     /// The subsets `compute` uses, in order: for each, the real rows, then the generated rows.
@@ -74,15 +97,20 @@ public enum KernelDistance {
         }
     }
 
-    /// The unbiased MMD² estimate between the rows of x and y ([m, d] each).
-    static func unbiasedMMD2(_ x: Tensor, _ y: Tensor) -> Double {
-        let m = x.shape[0], d = x.shape[1]
-        let scale = 1 / Double(d)
-        let xx = cubicKernelSums(GEMM.product(x, x, transposeB: true), scale: scale)
-        let yy = cubicKernelSums(GEMM.product(y, y, transposeB: true), scale: scale)
-        let xy = cubicKernelSums(GEMM.product(x, y, transposeB: true), scale: scale)
-        let pairs = Double(m) * Double(m - 1)
-        return (xx.all - xx.diagonal) / pairs + (yy.all - yy.diagonal) / pairs - 2 * xy.all / (Double(m) * Double(m))
+    /// The unbiased MMD² estimate between the rows of x and y ([m, d] each); `realTerm` is x's
+    /// own term where it is known already.
+    static func unbiasedMMD2(_ x: Tensor, _ y: Tensor, realTerm: Double? = nil) -> Double {
+        let m = x.shape[0]
+        let xx = realTerm ?? Self.realTerm(x), yy = Self.realTerm(y)
+        let xy = cubicKernelSums(GEMM.product(x, y, transposeB: true), scale: 1 / Double(x.shape[1]))
+        return xx + yy - 2 * xy.all / (Double(m) * Double(m))
+    }
+
+    /// Σ_{i≠j} k(xᵢ, xⱼ) / (m(m−1)) over the rows of x [m, d].
+    static func realTerm(_ x: Tensor) -> Double {
+        let m = x.shape[0]
+        let xx = cubicKernelSums(GEMM.product(x, x, transposeB: true), scale: 1 / Double(x.shape[1]))
+        return (xx.all - xx.diagonal) / (Double(m) * Double(m - 1))
     }
 
     /// Σ (g·scale + 1)³ over all entries of the square Gram matrix g, and over its diagonal.

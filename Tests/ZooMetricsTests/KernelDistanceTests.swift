@@ -61,6 +61,19 @@ final class KernelDistanceTests: XCTestCase {
     }
 
     /// A subset size beyond the smaller set is that set's size.
+    /// The real subsets' terms computed once and handed in give the same bits; terms for
+    /// another subset count are an error.
+    func testGivenRealTermsChangeNothing() throws {
+        let terms = try KernelDistance.realTerms(real: real, generatedRows: generated.rows, subsets: 12, subsetSize: 50, seed: 4)
+        let inside = try KernelDistance.compute(real: real, generated: generated, subsets: 12, subsetSize: 50, seed: 4)
+        let given = try KernelDistance.compute(real: real, generated: generated, subsets: 12, subsetSize: 50, seed: 4, realTerms: terms)
+        XCTAssertEqual(given.mean.bitPattern, inside.mean.bitPattern)
+        XCTAssertEqual(given.std.bitPattern, inside.std.bitPattern)
+        XCTAssertThrowsError(try KernelDistance.compute(real: real, generated: generated, subsets: 11, subsetSize: 50, seed: 4, realTerms: terms))
+        let shifted = try KernelDistance.compute(real: real, generated: generated, subsets: 12, subsetSize: 50, seed: 4, realTerms: terms.map { $0 + 1 })
+        XCTAssertEqual(shifted.mean, inside.mean + 1, accuracy: 1e-9, "the terms are used, not ignored")
+    }
+
     func testSubsetSizeIsCappedAtTheSmallerSet() throws {
         let smaller = Fixtures.gaussian(rows: 120, means: [0, 0, 0, 0, 0], stds: [1, 1, 1, 1, 2], seed: 24)
         let capped = try KernelDistance.compute(real: real, generated: smaller, subsets: 3, subsetSize: 1000, seed: 2)

@@ -30,6 +30,21 @@ final class PrecisionRecallTests: XCTestCase {
         }
     }
 
+    /// The real set's radii computed once and handed in give the same answer as computing
+    /// them inside; radii for another set size are an error.
+    func testGivenRealRadiiChangeNothing() throws {
+        let radii = try PrecisionRecall.realRadii(real, k: 3)
+        XCTAssertEqual(radii.count, real.rows)
+        let inside = try PrecisionRecall.compute(real: real, generated: generated, k: 3)
+        let given = try PrecisionRecall.compute(real: real, generated: generated, k: 3, realRadii: radii)
+        XCTAssertEqual(given.precision, inside.precision)
+        XCTAssertEqual(given.recall, inside.recall)
+        XCTAssertThrowsError(try PrecisionRecall.compute(real: real, generated: generated, k: 3, realRadii: Array(radii.dropLast())))
+        // Radii that say something else do change the answer: they are used, not ignored.
+        let shrunk = try PrecisionRecall.compute(real: real, generated: generated, k: 3, realRadii: radii.map { $0 / 4 })
+        XCTAssertLessThan(shrunk.precision, inside.precision)
+    }
+
     /// The radii themselves, blocked, against the float64 reference: to 1e-5 of their size.
     func testRadiiMatchTheFloat64Reference() {
         let expected = Naive.squaredRadii(Fixtures.rows(real), k: 3)

@@ -63,4 +63,40 @@ final class DescriptionCacheTests: XCTestCase {
         XCTAssertEqual(try QualityReport.floor(generated, against: reference, seed: 5, cacheDirectory: cache), try SampleQuality(real, against: reference, seed: 5))
         XCTAssertEqual(scores().count, 2)
     }
+
+    /// A report keeps the test set's own share of the metrics (`ReferenceTerms`) and the floor
+    /// in the cache: a second report gives the same scores without describing the floor's
+    /// training images again, and the scores equal those computed with no cache at all.
+    func testReportsReuseTheCachedFloorAndReferenceTerms() throws {
+        let folder = try ZooTestSupport.temporaryDirectory(self, "zoo-report-cache")
+        let file = folder.appendingPathComponent("c.h5").path
+        try CheckpointWriter.save(try CheckpointFixtures.trained("classifier", epochs: 1), to: file)
+        let classifier = try ReferenceClassifier(path: file)
+        let sets = try CheckpointFixtures.data()
+        let (test, train) = (sets.test.prefix(400), sets.train)
+        // "Generated" images: test images, described as a model's samples are (no cache key).
+        let generated = try classifier.describe([sets.test.tensor(0..<300, range: classifier.pixelRange)], range: classifier.pixelRange)
+        let cache = folder.appendingPathComponent("cache").path
+        func cached(_ kind: String) -> [String] {
+            (try? FileManager.default.contentsOfDirectory(atPath: cache))?.filter { $0.hasPrefix(kind + "-") } ?? []
+        }
+
+        let first = try QualityReport(generated: generated, test: test, train: train, classifier: classifier, seed: 3, cacheDirectory: cache)
+        XCTAssertEqual(cached("terms").count, 1)
+        XCTAssertEqual(cached("score").count, 1)
+        XCTAssertEqual(cached("description").count, 2, "the test set and the floor's 300 training images")
+        let floorImages = DescriptionCache.path(for: DescriptionCache.key(classifierMD5: classifier.md5, images: train.prefix(300),
+                                                                          range: classifier.pixelRange), in: cache)
+        try FileManager.default.removeItem(atPath: floorImages)
+
+        let second = try QualityReport(generated: generated, test: test, train: train, classifier: classifier, seed: 3, cacheDirectory: cache)
+        XCTAssertEqual(second.samples, first.samples)
+        XCTAssertEqual(second.floor, first.floor)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: floorImages), "a cached floor needs no description of its images")
+
+        let reference = try classifier.describe(test, cacheDirectory: folder.appendingPathComponent("elsewhere").path)
+        XCTAssertEqual(first.samples, try SampleQuality(generated, against: reference, seed: 3), "the same scores as computed without terms")
+        XCTAssertEqual(first.floor, try SampleQuality(try classifier.describe(train.prefix(300), cacheDirectory: folder.appendingPathComponent("elsewhere").path),
+                                                      against: reference, seed: 3))
+    }
 }
